@@ -1,0 +1,18 @@
+"""Top-level URLs."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Tandem administration"
+admin.site.site_title = "Tandem administration"
+
+urlpatterns = [
+    path("", include("tandem.core.urls")),
+    path("people/", include("tandem.people.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "tandem.core.views.errors.bad_request"
+handler403 = "tandem.core.views.errors.permission_denied"
+handler404 = "tandem.core.views.errors.page_not_found"
+handler500 = "tandem.core.views.errors.server_error"

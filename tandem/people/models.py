@@ -1,0 +1,238 @@
+"""People on or around the scheme: identity, identifiers, aliases, addresses and status."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from tandem.core.categories import Category
+from tandem.core.models import Agency, Area
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    OTHER = "other", "Other or not stated"
+
+
+class Ethnicity(models.TextChoices):
+    """The 2021 Census top-level ethnic groups for England and Wales."""
+
+    ASIAN = "asian", "Asian or Asian British"
+    BLACK = "black", "Black, Black British, Caribbean or African"
+    MIXED = "mixed", "Mixed or multiple ethnic groups"
+    WHITE = "white", "White"
+    OTHER = "other", "Other ethnic group"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class Person(models.Model):
+    """Someone Tandem holds a record of. Identity fields belong to the identity category."""
+
+    first_name = models.CharField(max_length=100)
+    middle_names = models.CharField(max_length=200, blank=True)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(db_index=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    ethnicity = models.CharField(
+        max_length=20, choices=Ethnicity.choices, default=Ethnicity.NOT_STATED
+    )
+    # Maintained by people.services from the current address; drives who may open the record.
+    residence_area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="residents"
+    )
+    no_fixed_abode = models.BooleanField(default=False)
+    # Normalised keys for forgiving search, set by services.
+    first_name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    last_name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    synthetic = models.BooleanField(
+        default=False, help_text="Generated for the demo; not a real person."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["first_name_key", "last_name_key", "updated_at"])
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["last_name_key", "first_name_key"], name="person_name_key")]
+
+    def __str__(self) -> str:
+        return f"Person {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.middle_names, self.last_name) if p)
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Alias(models.Model):
+    """Another name a person is known by."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+    first_name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    last_name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    history = HistoricalRecords(excluded_fields=["first_name_key", "last_name_key"])
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name_plural = "aliases"
+
+    def __str__(self) -> str:
+        return f"Alias {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+class IdentifierKind(models.TextChoices):
+    PNC = "pnc", "PNC number"
+    CRO = "cro", "CRO number"
+    PRISON = "prison", "Prison number"
+    NOMIS = "nomis", "NOMIS number"
+    CRN = "crn", "Probation case reference (CRN)"
+    NHS = "nhs", "NHS number"
+    LOCAL = "local", "Local identifier"
+
+
+class Identifier(models.Model):
+    """A reference number from another system (PNC, prison number, a local id)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=10, choices=IdentifierKind.choices)
+    value = models.CharField(max_length=50)
+    value_key = models.CharField(max_length=50, editable=False, db_index=True)
+    issued_by = models.CharField(max_length=200, blank=True, help_text="System or agency.")
+    history = HistoricalRecords(excluded_fields=["value_key"])
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value_key"], name="identifier_unique_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+
+class Address(models.Model):
+    """Where a person lived, from and to. Belongs to the accommodation category."""
+
+    class Kind(models.TextChoices):
+        HOME = "home", "Home"
+        HOSTEL = "hostel", "Hostel or approved premises"
+        TEMPORARY = "temporary", "Temporary accommodation"
+        PRISON = "prison", "Prison"
+        INTENDED_RELEASE = "intended_release", "Intended release address"
+        OTHER = "other", "Other"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="addresses")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.HOME)
+    line1 = models.CharField("Address line 1", max_length=200)
+    line2 = models.CharField("Address line 2", max_length=200, blank=True)
+    town = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=10, blank=True)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="addresses")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return f"Address {self.pk}"
+
+    def is_current_on(self, day: dt.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class EpisodeKind(models.TextChoices):
+    """Stages through the justice system; status is derived from the dated episodes."""
+
+    REMAND = "remand", "In custody on remand"
+    SENTENCED = "sentenced", "In custody, sentenced"
+    LICENCE = "licence", "On licence"
+    COMMUNITY_ORDER = "community_order", "On a community order"
+
+
+class StatusEpisode(models.Model):
+    """A dated spell on remand, in sentenced custody, on licence or on a community order."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="episodes")
+    kind = models.CharField(max_length=20, choices=EpisodeKind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    establishment = models.CharField(
+        max_length=200, blank=True, help_text="Prison or court, where relevant."
+    )
+    expected_end_date = models.DateField(
+        null=True, blank=True, help_text="Expected release or order end date."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+    def is_open_on(self, day: dt.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class Engagement(models.Model):
+    """An agency's working relationship with a person; stands in for referrals for now."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="engagements")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="engagements")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    purpose = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date"]
+
+    def __str__(self) -> str:
+        return f"Engagement {self.pk}"
+
+
+class Consent(models.Model):
+    """A person's consent to share health or substance-misuse data with partner agencies."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    category = models.CharField(
+        max_length=30,
+        choices=[(c.value, c.label) for c in (Category.HEALTH, Category.SUBSTANCE_MISUSE)],
+    )
+    given_on = models.DateField()
+    withdrawn_on = models.DateField(null=True, blank=True)
+    scope = models.CharField(
+        max_length=300, blank=True, help_text="What the person agreed to share, and with whom."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-given_on"]
+
+    def __str__(self) -> str:
+        return f"Consent {self.pk}"
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.given_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)
