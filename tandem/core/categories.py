@@ -46,3 +46,9 @@ class Level(models.TextChoices):
 
 
 LEVEL_RANK = {Level.NONE: 0, Level.READ: 1, Level.WRITE: 2}
+
+JUSTICE_CONSENT_NOTE = (
+    "Health and substance misuse data reach agencies other than the police, probation, "
+    "prisons and the partnership team only when the person's consent to share it is "
+    "recorded and not withdrawn."
+)

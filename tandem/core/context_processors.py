@@ -1,4 +1,4 @@
-"""Values every page template needs."""
+"""Values every page template needs: mode banners and the navigation for the user's role."""
 
 from __future__ import annotations
 
@@ -6,8 +6,31 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
-from .middleware import SECOND_FACTOR_SKIPPED_KEY
+from .access import can_open_records
+from .middleware import SECOND_FACTOR_SKIPPED_KEY, second_factor_passed
+from .models import Role
+
+
+def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request.user
+    if not user.is_authenticated or not second_factor_passed(request):
+        return []
+    items = [("Home", reverse("core:home"))]
+    if can_open_records(user):  # type: ignore[arg-type]
+        items.append(("Find a person", reverse("people:search")))
+    if user.role == Role.AUDITOR:  # type: ignore[union-attr]
+        items.append(("Access log", reverse("core:access_log")))
+    items.append(("Sharing protocol", reverse("core:protocol")))
+    if user.is_staff:
+        items.append(("Administration", reverse("admin:index")))
+    path = request.path
+    home = reverse("core:home")
+    return [
+        {"label": label, "url": url, "active": path == url if url == home else path.startswith(url)}
+        for label, url in items
+    ]
 
 
 def tandem(request: HttpRequest) -> dict[str, Any]:
@@ -19,5 +42,6 @@ def tandem(request: HttpRequest) -> dict[str, Any]:
     return {
         "demo_mode": settings.DEMO_MODE,
         "second_factor_skipped": skipped,
-        "service_name": "Tandem",
+        "nav_items": _nav_items(request) if hasattr(request, "user") else [],
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

@@ -200,3 +200,17 @@ def engagement_start(
     engagement._history_user = actor  # type: ignore[attr-defined]
     engagement.save()
     return engagement
+
+
+@transaction.atomic
+def engagement_end(
+    *, actor: User | None, engagement: Engagement, end_date: dt.date | None = None
+) -> Engagement:
+    """End an agency's engagement; its workers keep sight of the person for the grace period."""
+    end = end_date or today()
+    if end < engagement.start_date:
+        raise ValidationError({"end_date": "End date must be on or after the start date"})
+    engagement.end_date = end
+    engagement._history_user = actor  # type: ignore[attr-defined]
+    engagement.save(update_fields=["end_date"])
+    return engagement

@@ -1,0 +1,178 @@
+"""People pages: search, the person's record, its change history and who viewed it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tandem.core.access import can_open_records, person_for, today
+from tandem.core.audit import access_record
+from tandem.core.categories import Category
+from tandem.core.models import AccessAction, Role
+from tandem.core.permissions import role_required
+from tandem.core.selectors import AccessLogFilter, access_events
+
+from . import history, services
+from .forms import EngagementForm, SearchForm
+from .search import parse_query
+from .selectors import person_record, search_people
+
+
+def _require_record_access(request: HttpRequest) -> None:
+    if not can_open_records(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Search people in scope by name (aliases too), date of birth, PNC or local id."""
+    _require_record_access(request)
+    form = SearchForm(request.GET or None)
+    results = None
+    parsed = None
+    if form.is_bound and form.is_valid():
+        parsed = parse_query(form.cleaned_data["q"])
+        if parsed.is_empty:
+            if parsed.bad_date:
+                form.add_error("q", "Enter a real date of birth, like 14/03/2001")
+        else:
+            results = search_people(request.user, parsed)  # type: ignore[arg-type]
+            access_record(
+                actor=request.user,  # type: ignore[arg-type]
+                action=AccessAction.SEARCH,
+                categories=[Category.IDENTITY],
+                detail=parsed.text,
+                result_count=results.total,
+                request=request,
+            )
+    return render(
+        request,
+        "people/search.html",
+        {"title": "Find a person", "form": form, "results": results, "parsed": parsed},
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    """One person's record, with each section shown only if the protocol grants it."""
+    _require_record_access(request)
+    record = person_record(request.user, person_id)  # type: ignore[arg-type]
+    access_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action=AccessAction.VIEW_PERSON,
+        person=record.person,
+        categories=record.grants.readable,
+        request=request,
+    )
+    return render(
+        request,
+        "people/person.html",
+        {
+            "title": record.person.full_name if record.grants.can_read(Category.IDENTITY) else "Person",
+            "record": record,
+            "person": record.person,
+            "grants": record.grants,
+            "age": record.person.age_on(today()),
+            "engagement_form": _engagement_form(record) if record.grants.can_write(Category.CASE_NOTES) else None,
+        },
+    )
+
+
+def _engagement_form(record: object, data: object = None) -> EngagementForm:
+    from tandem.core.access import JUSTICE_AGENCY_KINDS
+    from tandem.core.models import Agency
+
+    agencies = Agency.objects.exclude(kind__in=JUSTICE_AGENCY_KINDS).order_by("name")
+    return EngagementForm(data, agencies=agencies)
+
+
+@login_required
+@require_POST
+def engagement_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Record that a partner agency works with this person (until referrals replace this)."""
+    _require_record_access(request)
+    record = person_record(request.user, person_id)  # type: ignore[arg-type]
+    if not record.grants.can_write(Category.CASE_NOTES):
+        raise PermissionDenied
+    form = _engagement_form(record, request.POST)
+    if form.is_valid():
+        services.engagement_start(
+            actor=request.user,  # type: ignore[arg-type]
+            agency=form.cleaned_data["agency"],
+            person=record.person,
+            start_date=form.cleaned_data["start_date"],
+            purpose=form.cleaned_data["purpose"],
+        )
+        messages.success(request, f"{form.cleaned_data['agency'].name} can now see this record as the protocol allows")
+        return redirect("people:detail", person_id=record.person.pk)
+    return render(
+        request,
+        "people/engagement_form.html",
+        {"title": "Record an agency working with this person", "form": form, "person": record.person},
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def engagement_end(request: HttpRequest, person_id: int, engagement_id: int) -> HttpResponse:
+    """End an agency's engagement today; their access lapses after the grace period."""
+    _require_record_access(request)
+    record = person_record(request.user, person_id)  # type: ignore[arg-type]
+    if not record.grants.can_write(Category.CASE_NOTES):
+        raise PermissionDenied
+    engagement = next((e for e in record.engagements if e.pk == engagement_id), None)
+    if engagement is None:
+        raise Http404
+    if engagement.end_date is None:
+        services.engagement_end(actor=request.user, engagement=engagement)  # type: ignore[arg-type]
+        messages.success(request, f"The engagement of {engagement.agency.name} has ended")
+    return redirect("people:detail", person_id=record.person.pk)
+
+
+@login_required
+def person_history(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Who changed what on this record, limited to the categories the user may read."""
+    _require_record_access(request)
+    record = person_record(request.user, person_id)  # type: ignore[arg-type]
+    changes = history.person_changes(record.person, record.grants)
+    access_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action=AccessAction.VIEW_HISTORY,
+        person=record.person,
+        categories=record.grants.readable,
+        request=request,
+    )
+    return render(
+        request,
+        "people/history.html",
+        {"title": "Change history", "person": record.person, "record": record, "changes": changes,
+         "Category": Category},
+    )
+
+
+@role_required(Role.AUDITOR)
+def person_access(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Auditors: who viewed this person's record, and when."""
+    person = person_for(request.user, person_id)  # type: ignore[arg-type]
+    events = access_events(AccessLogFilter(person_id=person.pk))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    access_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action=AccessAction.VIEW_ACCESS_LOG,
+        person=person,
+        categories=[Category.IDENTITY],
+        detail=f"access log person={person.pk}",
+        result_count=page.paginator.count,
+        request=request,
+    )
+    return render(
+        request,
+        "people/access.html",
+        {"title": "Who viewed this record", "person": person, "page": page, "query": ""},
+    )
