@@ -7,9 +7,13 @@ goes through the access layer and writes an access event.
 from __future__ import annotations
 
 from django.contrib import admin
+from urllib.parse import urlencode
+
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Agency, Area, Partnership, ProtocolRule, User
@@ -17,7 +21,10 @@ from .models import Agency, Area, Partnership, ProtocolRule, User
 
 def _sign_in_instead(request: HttpRequest, extra_context: object = None) -> HttpResponse:
     """Admin pages use Tandem's own sign-in, with its second factor and lockout."""
-    return redirect(f"/sign-in/?next={request.GET.get('next', '/admin/')}")
+    if request.user.is_authenticated:
+        # Signed in but not an administrator: the admin would send them round in a loop.
+        raise PermissionDenied
+    return redirect(f"{reverse('core:sign_in')}?{urlencode({'next': request.GET.get('next', '/admin/')})}")
 
 
 admin.site.login = _sign_in_instead  # type: ignore[method-assign]

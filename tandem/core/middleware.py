@@ -32,7 +32,10 @@ class IdleSessionTimeoutMiddleware:
                 logout(request)
                 query = urlencode({"timed_out": "1", "next": request.get_full_path()})
                 return HttpResponseRedirect(f"{reverse('core:sign_in')}?{query}")
-            request.session[LAST_SEEN_KEY] = now
+            # Rewriting the session on every request costs a database write; a minute's
+            # precision is plenty for an idle limit measured in tens of minutes.
+            if last_seen is None or now - int(last_seen) >= 60:
+                request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 

@@ -60,7 +60,7 @@ def parse_query(raw: str) -> ParsedQuery:
         else:
             words.append(token)
     # Anything with a digit may be an identifier (PNC 2004/0123456A, local SC-000123).
-    if any(ch.isdigit() for ch in text) and parsed.date_of_birth is None:
+    if any(ch.isdigit() for ch in text) and not (parsed.date_of_birth or parsed.bad_date):
         parsed.identifier = identifier_key(text)
     parsed.name_tokens = [k for k in (name_key(w) for w in words) if k and not k.isdigit()]
     return parsed

@@ -37,10 +37,9 @@ def search(request: HttpRequest) -> HttpResponse:
     parsed = None
     if form.is_bound and form.is_valid():
         parsed = parse_query(form.cleaned_data["q"])
-        if parsed.is_empty:
-            if parsed.bad_date:
-                form.add_error("q", "Enter a real date of birth, like 14/03/2001")
-        else:
+        if parsed.bad_date:
+            form.add_error("q", "Enter a real date of birth, like 14/03/2001")
+        elif not parsed.is_empty:
             results = search_people(request.user, parsed)  # type: ignore[arg-type]
             access_record(
                 actor=request.user,  # type: ignore[arg-type]

@@ -39,7 +39,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if second_factor_passed(request):
             return HttpResponseRedirect(_next_url(request))
         return HttpResponseRedirect(_with_next("core:second_factor", request))
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request,
@@ -74,7 +74,7 @@ def second_factor_step(request: HttpRequest) -> HttpResponse:
     device = second_factor.confirmed_device(request.user)  # type: ignore[arg-type]
     if device is None:
         return HttpResponseRedirect(_with_next("core:second_factor_setup", request))
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and "skip" not in request.POST and form.is_valid():
         ok, problem = second_factor.verify(device, form.cleaned_data["code"])
         if ok:
@@ -96,7 +96,7 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
     if second_factor.confirmed_device(request.user) is not None:  # type: ignore[arg-type]
         return HttpResponseRedirect(_with_next("core:second_factor", request))
     device = second_factor.enrolment_device(request.user)  # type: ignore[arg-type]
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         ok, problem = second_factor.verify(device, form.cleaned_data["code"])
         if ok:

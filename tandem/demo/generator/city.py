@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 
 from tandem.core.access import today
 from tandem.core.models import Partnership
 
-from .organisation import AGENCIES, AREAS, PARTNERSHIP_NAME, STAFF, organisation_create
-from .population import plan_population
+from .organisation import (
+    AGENCIES,
+    AREAS,
+    PARTNERSHIP_NAME,
+    STAFF,
+    Organisation,
+    organisation_create,
+)
+from .population import PersonPlan, plan_population
 from .writer import person_save
 
 DEFAULT_SEED = 2005  # the year of the study's February snapshot
 DEFAULT_PEOPLE = 300
+HISTORY_REASON = "Synthetic demo data"
 
 
 class CityExistsError(Exception):
@@ -47,6 +59,36 @@ class CitySummary:
         return self.people / self.seconds if self.seconds else 0.0
 
 
+@contextmanager
+def _per_save_history_off() -> Iterator[None]:
+    # simple_history writes a history row after every save, which doubles the time the
+    # people take to build; their creation history is written in bulk afterwards instead.
+    # The setting is process-wide: fine for a command or a test, never for a web request.
+    had_setting = hasattr(settings, "SIMPLE_HISTORY_ENABLED")
+    previous = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+    settings.SIMPLE_HISTORY_ENABLED = False
+    try:
+        yield
+    finally:
+        if had_setting:
+            settings.SIMPLE_HISTORY_ENABLED = previous
+        else:
+            del settings.SIMPLE_HISTORY_ENABLED
+
+
+def _people_save(plans: list[PersonPlan], org: Organisation) -> None:
+    """Save every planned person through the services, then their creation history in bulk."""
+    created: dict[type[Model], list[Model]] = defaultdict(list)
+    with _per_save_history_off():
+        for plan in plans:
+            for obj in person_save(plan, org):
+                created[type(obj)].append(obj)
+    for model, objects in created.items():
+        model.history.bulk_history_create(  # type: ignore[attr-defined]
+            objects, batch_size=500, default_change_reason=HISTORY_REASON
+        )
+
+
 def generate_city(*, seed: int = DEFAULT_SEED, people: int = DEFAULT_PEOPLE) -> CitySummary:
     """Save the partnership, areas, agencies, demo staff and `people` synthetic people."""
     started = time.perf_counter()
@@ -55,8 +97,7 @@ def generate_city(*, seed: int = DEFAULT_SEED, people: int = DEFAULT_PEOPLE) -> 
     plans = plan_population(seed=seed, count=people, on=today())
     with transaction.atomic():
         org = organisation_create(seed=seed)
-        for plan in plans:
-            person_save(plan, org)
+        _people_save(plans, org)
     engagements = [e for plan in plans for e in plan.engagements]
     return CitySummary(
         seed=seed,

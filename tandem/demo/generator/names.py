@@ -95,9 +95,15 @@ def _nickname(rng: random.Random, fake: Faker, name: Name) -> Name:
 def _misspelt(rng: random.Random, fake: Faker, name: Name) -> Name:
     # A typing slip: two neighbouring letters swapped, as in "Smtih".
     first, last = name
-    if len(last) < 4:
+    # Swap letters only (never across a hyphen or apostrophe), leaving the initial alone.
+    spots = [
+        i
+        for i in range(1, len(last) - 1)
+        if last[i].isalpha() and last[i + 1].isalpha() and last[i] != last[i + 1]
+    ]
+    if not spots:
         return (first, last + last[-1])
-    i = rng.randrange(1, len(last) - 2)
+    i = rng.choice(spots)
     return (first, last[:i] + last[i + 1] + last[i] + last[i + 2 :])
 
 

@@ -27,8 +27,8 @@ class AreaSpec:
 
 # Nine police Basic Command Units, named by compass point so nobody mistakes them for real ones.
 AREAS = (
-    AreaSpec("A", "North", 1.25),
-    AreaSpec("B", "North East", 1.2),
+    AreaSpec("A", "North", 1.4),
+    AreaSpec("B", "North East", 1.3),
     AreaSpec("C", "East", 1.0),
     AreaSpec("D", "South East", 0.9),
     AreaSpec("E", "South", 1.0),
