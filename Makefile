@@ -33,7 +33,7 @@ demo-data:
 	TANDEM_MODE=demo $(UV) run tandem demo
 
 serve:
-	@TANDEM_MODE=demo $(UV) run tandem demo_sign_ins
+	@TANDEM_MODE=demo $(UV) run tandem demo --sign-ins
 	@echo "Serving the demo at http://127.0.0.1:8000 (Ctrl+C to stop)"
 	TANDEM_MODE=demo $(UV) run tandem runserver 127.0.0.1:8000 --noreload
 

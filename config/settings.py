@@ -57,7 +57,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set in production mode")
     # Non-production modes hold only synthetic data; the key still never ships in code paths
     # that production uses.
-    SECRET_KEY = f"insecure-{TANDEM_MODE}-key-for-synthetic-data-only"  # noqa: S105
+    SECRET_KEY = f"insecure-{TANDEM_MODE}-key-for-synthetic-data-only"
 
 ALLOWED_HOSTS = [
     h.strip()

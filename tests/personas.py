@@ -21,6 +21,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core.models import AgencyKind, Area, Role, User
+from tandem.core.protocol_defaults import protocol_install_defaults
 from tandem.people import services
 from tandem.people.models import Person
 
@@ -48,8 +49,16 @@ class Cast:
         return {
             name: getattr(self, name)
             for name in (
-                "om", "other_om", "viewer", "coordinator", "partner", "other_partner",
-                "custody", "analyst", "auditor", "admin",
+                "om",
+                "other_om",
+                "viewer",
+                "coordinator",
+                "partner",
+                "other_partner",
+                "custody",
+                "analyst",
+                "auditor",
+                "admin",
             )
         }
 
@@ -58,7 +67,9 @@ def signed_in_client(user: User) -> Client:
     """A test client signed in with a password and a verified TOTP device."""
     client = Client()
     client.force_login(user)
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
@@ -67,6 +78,9 @@ def signed_in_client(user: User) -> Client:
 
 @pytest.fixture
 def cast(db) -> Cast:
+    # Transactional tests (the browser ones) truncate tables, the protocol's migration rows
+    # included; put the defaults back so every test starts from the shipped protocol.
+    protocol_install_defaults()
     area_a = AreaFactory(code="A", name="Area A")
     area_b = AreaFactory(code="B", name="Area B")
     police = AgencyFactory(name="Test Police", kind=AgencyKind.POLICE)
@@ -100,7 +114,10 @@ def cast(db) -> Cast:
         analyst=UserFactory(username="analyst", agency=team, role=Role.ANALYST),
         auditor=UserFactory(username="auditor", agency=team, role=Role.AUDITOR),
         admin=UserFactory(
-            username="admin", agency=team, role=Role.ADMINISTRATOR, is_staff=True,
+            username="admin",
+            agency=team,
+            role=Role.ADMINISTRATOR,
+            is_staff=True,
             is_superuser=True,
         ),
     )

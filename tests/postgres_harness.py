@@ -19,7 +19,9 @@ _data_dir: Path | None = None
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_load_initial_conftests(early_config: pytest.Config, parser: object, args: list[str]) -> None:
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: object, args: list[str]
+) -> None:
     """Start PostgreSQL (unless DATABASE_URL is given) before pytest-django loads settings."""
     global _server, _data_dir
     os.environ.setdefault("TANDEM_MODE", "test")

@@ -6,9 +6,9 @@ goes through the access layer and writes an access event.
 
 from __future__ import annotations
 
-from django.contrib import admin
 from urllib.parse import urlencode
 
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +24,9 @@ def _sign_in_instead(request: HttpRequest, extra_context: object = None) -> Http
     if request.user.is_authenticated:
         # Signed in but not an administrator: the admin would send them round in a loop.
         raise PermissionDenied
-    return redirect(f"{reverse('core:sign_in')}?{urlencode({'next': request.GET.get('next', '/admin/')})}")
+    return redirect(
+        f"{reverse('core:sign_in')}?{urlencode({'next': request.GET.get('next', '/admin/')})}"
+    )
 
 
 admin.site.login = _sign_in_instead  # type: ignore[method-assign]

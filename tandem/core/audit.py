@@ -43,4 +43,3 @@ def access_record(
         ip_address=client_ip(request),
         path=(request.path[:300] if request is not None else ""),
     )
-

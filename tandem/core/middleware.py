@@ -28,7 +28,10 @@ class IdleSessionTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN_KEY)
-            if last_seen is not None and now - int(last_seen) > settings.SESSION_IDLE_TIMEOUT_SECONDS:
+            if (
+                last_seen is not None
+                and now - int(last_seen) > settings.SESSION_IDLE_TIMEOUT_SECONDS
+            ):
                 logout(request)
                 query = urlencode({"timed_out": "1", "next": request.get_full_path()})
                 return HttpResponseRedirect(f"{reverse('core:sign_in')}?{query}")
@@ -43,7 +46,9 @@ def second_factor_passed(request: HttpRequest) -> bool:
     """Verified with TOTP, or (demo mode only) deliberately skipped."""
     if request.user.is_verified():  # type: ignore[union-attr]
         return True
-    return bool(settings.ALLOW_SKIP_SECOND_FACTOR and request.session.get(SECOND_FACTOR_SKIPPED_KEY))
+    return bool(
+        settings.ALLOW_SKIP_SECOND_FACTOR and request.session.get(SECOND_FACTOR_SKIPPED_KEY)
+    )
 
 
 class RequireSecondFactorMiddleware:

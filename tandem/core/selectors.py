@@ -42,7 +42,10 @@ def protocol_tables() -> list[ProtocolTable]:
             (
                 category.label,
                 CATEGORY_DESCRIPTIONS[category],
-                [level_labels[cells.get((kind, role, category.value), Level.NONE)] for role in roles],
+                [
+                    level_labels[cells.get((kind, role, category.value), Level.NONE)]
+                    for role in roles
+                ],
             )
             for category in Category
         ]

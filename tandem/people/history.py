@@ -81,13 +81,19 @@ def person_changes(person: Person, grants: PersonGrants) -> list[Change]:
                     continue
                 if before is None or old != new:
                     diffs.append(
-                        FieldChange(f.verbose_name.capitalize(), _display(f, old, areas) if before else "–", _display(f, new, areas))
+                        FieldChange(
+                            f.verbose_name.capitalize(),
+                            _display(f, old, areas) if before else "–",
+                            _display(f, new, areas),
+                        )
                     )
             if row.history_type == "-":
                 diffs = []
             if diffs or row.history_type in {"+", "-"}:
                 changes.append(
-                    Change(row.history_date, row.history_user, label, _ACTIONS[row.history_type], diffs)
+                    Change(
+                        row.history_date, row.history_user, label, _ACTIONS[row.history_type], diffs
+                    )
                 )
             previous[row.id] = row
     changes.sort(key=lambda c: c.at, reverse=True)

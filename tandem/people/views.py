@@ -72,12 +72,16 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         request,
         "people/person.html",
         {
-            "title": record.person.full_name if record.grants.can_read(Category.IDENTITY) else "Person",
+            "title": record.person.full_name
+            if record.grants.can_read(Category.IDENTITY)
+            else "Person",
             "record": record,
             "person": record.person,
             "grants": record.grants,
             "age": record.person.age_on(today()),
-            "engagement_form": _engagement_form(record) if record.grants.can_write(Category.CASE_NOTES) else None,
+            "engagement_form": _engagement_form(record)
+            if record.grants.can_write(Category.CASE_NOTES)
+            else None,
         },
     )
 
@@ -107,12 +111,19 @@ def engagement_add(request: HttpRequest, person_id: int) -> HttpResponse:
             start_date=form.cleaned_data["start_date"],
             purpose=form.cleaned_data["purpose"],
         )
-        messages.success(request, f"{form.cleaned_data['agency'].name} can now see this record as the protocol allows")
+        messages.success(
+            request,
+            f"{form.cleaned_data['agency'].name} can now see this record as the protocol allows",
+        )
         return redirect("people:detail", person_id=record.person.pk)
     return render(
         request,
         "people/engagement_form.html",
-        {"title": "Record an agency working with this person", "form": form, "person": record.person},
+        {
+            "title": "Record an agency working with this person",
+            "form": form,
+            "person": record.person,
+        },
         status=400,
     )
 
@@ -150,8 +161,13 @@ def person_history(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "people/history.html",
-        {"title": "Change history", "person": record.person, "record": record, "changes": changes,
-         "Category": Category},
+        {
+            "title": "Change history",
+            "person": record.person,
+            "record": record,
+            "changes": changes,
+            "Category": Category,
+        },
     )
 
 
@@ -161,6 +177,8 @@ def person_access(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_for(request.user, person_id)  # type: ignore[arg-type]
     events = access_events(AccessLogFilter(person_id=person.pk))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    # Read the page before logging this view, so the log does not list its own reading.
+    page.object_list = list(page.object_list)
     access_record(
         actor=request.user,  # type: ignore[arg-type]
         action=AccessAction.VIEW_ACCESS_LOG,

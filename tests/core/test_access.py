@@ -147,7 +147,9 @@ def test_person_for_missing_raises_404(cast):
         person_for(fresh(cast.auditor), 999_999_999)
 
 
-@pytest.mark.parametrize("garbage", ["abc", None, "1; drop", "", "1.5", [1], "99999999999999999999999"])
+@pytest.mark.parametrize(
+    "garbage", ["abc", None, "1; drop", "", "1.5", [1], "99999999999999999999999"]
+)
 def test_person_for_garbage_raises_404(cast, garbage):
     with pytest.raises(Http404):
         person_for(fresh(cast.auditor), garbage)

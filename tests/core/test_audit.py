@@ -50,9 +50,7 @@ def test_access_record_keeps_the_role_at_the_time(cast):
 
 
 def test_access_record_without_request_or_person(cast):
-    access_record(
-        actor=cast.auditor, action=AccessAction.SEARCH, detail="x" * 600, result_count=3
-    )
+    access_record(actor=cast.auditor, action=AccessAction.SEARCH, detail="x" * 600, result_count=3)
     saved = AccessEvent.objects.get()
     assert saved.person is None
     assert saved.ip_address is None

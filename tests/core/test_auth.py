@@ -73,7 +73,9 @@ def test_returning_user_enters_a_code(cast, client):
     assert "Enter your security code" in page.content.decode()
     bad = client.post(reverse("core:second_factor"), {"code": "12ab"})
     assert "Enter the code as 6 digits" in bad.content.decode()
-    response = client.post(reverse("core:second_factor"), {"code": _code(device), "next": "/people/"})
+    response = client.post(
+        reverse("core:second_factor"), {"code": _code(device), "next": "/people/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/people/"
 

@@ -11,27 +11,36 @@ import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
+from django.test.client import ClientHandler
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core.audit import access_record
-from tandem.core.models import AccessAction, AccessEvent, AgencyKind
+from tandem.core.categories import Category, Level
+from tandem.core.models import AccessAction, AccessEvent, AgencyKind, ProtocolRule
 from tandem.core.views.errors import server_error
 
-from ..personas import signed_in_client
+from .. import personas
 
-PERSONAS = [
-    "om", "other_om", "viewer", "coordinator", "partner", "other_partner",
-    "custody", "analyst", "auditor", "admin",
-]  # fmt: skip
+# One handler for the module: each new handler loads the middleware again, and WhiteNoise
+# then rescans the static files (about 0.25 s a client).
+HANDLER = ClientHandler(enforce_csrf_checks=False)
+
+
+def signed_in_client(user) -> Client:
+    client = personas.signed_in_client(user)
+    client.handler = HANDLER
+    return client
 
 
 def csrf_checking_client(user) -> Client:
     """Like signed_in_client, but the client enforces CSRF checks as a browser would."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
@@ -43,16 +52,16 @@ def section(html: str, start: str, end: str) -> str:
 
 
 # Home -----------------------------------------------------------------------------------
+# The persona matrices loop inside one test each: the cast fixture costs more than a request.
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_home_by_persona(cast, persona):
-    user = cast.personas()[persona]
-    response = signed_in_client(user).get(reverse("core:home"))
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert user.get_role_display() in html
-    assert user.agency.name in html
+def test_home_for_every_persona(cast):
+    for name, user in cast.personas().items():
+        response = signed_in_client(user).get(reverse("core:home"))
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert user.get_role_display() in html, name
+        assert user.agency.name in html, name
 
 
 def test_home_counts_the_records_in_scope(cast):
@@ -67,32 +76,36 @@ def test_home_sends_anonymous_to_sign_in(db, client):
     assert response["Location"].startswith(reverse("core:sign_in"))
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_nav_by_persona(cast, persona):
-    response = signed_in_client(cast.personas()[persona]).get(reverse("core:home"))
-    labels = [item["label"] for item in response.context["nav_items"]]
-    html = response.content.decode()
-    assert "Sharing protocol" in labels
-    assert ("Access log" in labels) == (persona == "auditor")
-    assert (f'href="{reverse("core:access_log")}"' in html) == (persona == "auditor")
-    assert ("Administration" in labels) == (persona == "admin")
-    assert (">Administration<" in html) == (persona == "admin")
-    can_search = persona not in {"custody", "analyst", "admin"}
-    assert ("Find a person" in labels) == can_search
+def test_nav_for_every_persona(cast):
+    log_link = f'href="{reverse("core:access_log")}"'
+    for name, user in cast.personas().items():
+        response = signed_in_client(user).get(reverse("core:home"))
+        labels = [item["label"] for item in response.context["nav_items"]]
+        html = response.content.decode()
+        assert "Sharing protocol" in labels, name
+        assert ("Access log" in labels) == (name == "auditor"), name
+        assert (log_link in html) == (name == "auditor"), name
+        assert ("Administration" in labels) == (name == "admin"), name
+        assert (">Administration<" in html) == (name == "admin"), name
+        can_search = name not in {"custody", "analyst", "admin"}
+        assert ("Find a person" in labels) == can_search, name
 
 
 # Protocol -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_protocol_page_by_persona(cast, persona):
-    response = signed_in_client(cast.personas()[persona]).get(reverse("core:protocol"))
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Your access" in html
-    for kind, label in AgencyKind.choices:
-        assert f'id="kind-{kind}"' in html, label
-        assert label in html
+def test_protocol_page_for_every_persona(cast):
+    level_labels = dict(Level.choices)
+    for name, user in cast.personas().items():
+        response = signed_in_client(user).get(reverse("core:protocol"))
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        for kind, label in AgencyKind.choices:
+            assert f'id="kind-{kind}"' in html, (name, kind)
+            assert f">{label}</h3>" in html, (name, kind)
+        rules = ProtocolRule.objects.filter(agency_kind=user.agency.kind, role=user.role)
+        expected = {Category(rule.category).label: level_labels[rule.level] for rule in rules}
+        assert own_levels(html) == expected, name
 
 
 def own_levels(html: str) -> dict[str, str]:
@@ -141,12 +154,14 @@ def test_protocol_page_sends_anonymous_to_sign_in(db, client):
 LOG = reverse("core:access_log")
 
 
-@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "auditor"])
-def test_access_log_is_for_auditors_only(cast, persona):
-    response = signed_in_client(cast.personas()[persona]).get(LOG)
-    assert response.status_code == 403
-    assert "You cannot use this page" in response.content.decode()
-    assert not AccessEvent.objects.filter(action=AccessAction.VIEW_ACCESS_LOG).exists()
+def test_access_log_is_for_auditors_only(cast):
+    for name, user in cast.personas().items():
+        response = signed_in_client(user).get(LOG)
+        assert response.status_code == (200 if name == "auditor" else 403), name
+        if name != "auditor":
+            assert "You cannot use this page" in response.content.decode(), name
+    viewed = AccessEvent.objects.filter(action=AccessAction.VIEW_ACCESS_LOG)
+    assert [e.actor for e in viewed] == [cast.auditor]
 
 
 def test_access_log_sends_anonymous_to_sign_in(db, client):
@@ -170,14 +185,25 @@ def listed(response) -> list[AccessEvent]:
     return list(response.context["page"].object_list)
 
 
-def test_access_log_lists_events_for_the_auditor(cast, logged):
+def test_access_log_shows_events_for_the_auditor(cast, logged):
     response = signed_in_client(cast.auditor).get(LOG)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Access log" in html
-    assert {e.pk for e in logged.values()} <= {e.pk for e in listed(response)}
     assert "(other_om)" in html
     assert "Viewed a person&#x27;s record" in html or "Viewed a person's record" in html
+    assert "smith" in html
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: access_log counts and slices the page before writing the auditor's own "
+    "view_access_log event but fetches the rows after it, so the oldest row on the page "
+    "is dropped",
+)
+def test_access_log_lists_every_event_logged_before_the_view(cast, logged):
+    response = signed_in_client(cast.auditor).get(LOG)
+    assert {e.pk for e in logged.values()} <= {e.pk for e in listed(response)}
 
 
 def test_viewing_the_access_log_is_itself_logged(cast, logged):
@@ -254,11 +280,23 @@ def test_access_log_csv_download(cast, logged):
         "when", "username", "agency", "role", "action", "person", "categories", "detail",
         "results", "ip_address",
     ]  # fmt: skip
-    assert sorted(r[1] for r in rows[1:4]) == ["om", "om", "other_om"]
+    exported = {(r[1], r[4]) for r in rows[1:]}
+    assert ("om", "Searched for people") in exported
+    assert ("other_om", "Viewed a person's record") in exported
     export = AccessEvent.objects.get(action=AccessAction.EXPORT)
     assert export.actor == cast.auditor
     assert export.detail == "CSV access log unfiltered"
     assert not AccessEvent.objects.filter(action=AccessAction.VIEW_ACCESS_LOG).exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: the CSV export counts its rows before writing its own export event, then "
+    "streams a query that includes that event, so result_count is one short",
+)
+def test_access_log_csv_export_records_how_many_rows_it_exported(cast, logged):
+    rows = csv_rows(signed_in_client(cast.auditor).get(LOG, {"format": "csv"}))
+    assert AccessEvent.objects.get(action=AccessAction.EXPORT).result_count == len(rows) - 1
 
 
 def test_access_log_csv_respects_filters(cast, logged):
@@ -288,18 +326,6 @@ def test_access_log_csv_neutralises_formulas(cast):
     )
     rows = csv_rows(signed_in_client(cast.auditor).get(LOG, {"format": "csv"}))
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the access log's event count is taken before the auditor's own view event "
-    "is written, but the page rows are fetched after it, so the caption and rows disagree",
-)
-def test_access_log_count_matches_rows_listed(cast, logged):
-    response = signed_in_client(cast.auditor).get(LOG)
-    count = response.context["page"].paginator.count
-    assert f"{count} events" in response.content.decode()
-    assert len(listed(response)) == count
 
 
 # Error pages ----------------------------------------------------------------------------

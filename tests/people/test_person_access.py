@@ -69,8 +69,10 @@ def test_partner_sees_only_granted_sections(cast):
 
 
 def test_auditor_sees_identity_only(cast):
-    html = signed_in_client(cast.auditor).get(
-        reverse("people:detail", args=[cast.person.pk])
-    ).content.decode()
+    html = (
+        signed_in_client(cast.auditor)
+        .get(reverse("people:detail", args=[cast.person.pk]))
+        .content.decode()
+    )
     assert "Jordan" in html
     assert html.count("Withheld.") == 3  # status, addresses, agencies

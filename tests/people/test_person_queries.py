@@ -28,12 +28,18 @@ def _grow(cast, n: int) -> None:
         services.alias_add(actor=cast.om, person=person, last_name=f"Alias{i}")
         services.identifier_add(actor=cast.om, person=person, kind="local", value=f"L-{i}")
         services.address_add(
-            actor=cast.om, person=person, line1=f"{i} Test Road", town="Testtown",
-            area=cast.area_a, start_date=dt.date(2010, 1, 1) + dt.timedelta(days=30 * i),
+            actor=cast.om,
+            person=person,
+            line1=f"{i} Test Road",
+            town="Testtown",
+            area=cast.area_a,
+            start_date=dt.date(2010, 1, 1) + dt.timedelta(days=30 * i),
             end_date=dt.date(2010, 1, 20) + dt.timedelta(days=30 * i),
         )
         services.episode_add(
-            actor=cast.om, person=person, kind="sentenced",
+            actor=cast.om,
+            person=person,
+            kind="sentenced",
             start_date=dt.date(2000, 1, 1) + dt.timedelta(days=40 * i),
             end_date=dt.date(2000, 1, 30) + dt.timedelta(days=40 * i),
         )

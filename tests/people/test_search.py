@@ -68,8 +68,11 @@ def test_date_of_birth_alone_and_with_a_name(om_client, cast):
 
 @pytest.mark.parametrize(
     ("kind", "stored", "typed"),
-    [("pnc", "2004/0123456A", "2004/0123456a"), ("pnc", "2004/0123456A", "20040123456A"),
-     ("local", "SC-000123", "sc 000123")],
+    [
+        ("pnc", "2004/0123456A", "2004/0123456a"),
+        ("pnc", "2004/0123456A", "20040123456A"),
+        ("local", "SC-000123", "sc 000123"),
+    ],
 )
 def test_identifiers(om_client, cast, kind, stored, typed):
     services.identifier_add(actor=None, person=cast.person, kind=kind, value=stored)
@@ -118,8 +121,18 @@ def test_impossible_date_is_explained(om_client):
 
 @pytest.mark.parametrize(
     "q",
-    ["'; DROP TABLE people_person; --", "%", "_", "\\", "<script>alert(1)</script>", "🙂" * 50,
-     "a" * 5000, "\x00", "((((", "2004/"],
+    [
+        "'; DROP TABLE people_person; --",
+        "%",
+        "_",
+        "\\",
+        "<script>alert(1)</script>",
+        "🙂" * 50,
+        "a" * 5000,
+        "\x00",
+        "((((",
+        "2004/",
+    ],
 )
 def test_odd_input_is_safe(om_client, q):
     response = om_client.get(reverse("people:search"), {"q": q})

@@ -7,9 +7,7 @@ from django.shortcuts import render
 
 
 def _page(request: HttpRequest, status: int, title: str, lines: list[str]) -> HttpResponse:
-    return render(
-        request, "errors/error.html", {"title": title, "lines": lines}, status=status
-    )
+    return render(request, "errors/error.html", {"title": title, "lines": lines}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
+from django.test.utils import override_settings
 
 from tandem.core.access import today
 from tandem.core.models import Partnership
@@ -59,27 +57,12 @@ class CitySummary:
         return self.people / self.seconds if self.seconds else 0.0
 
 
-@contextmanager
-def _per_save_history_off() -> Iterator[None]:
-    # simple_history writes a history row after every save, which doubles the time the
-    # people take to build; their creation history is written in bulk afterwards instead.
-    # The setting is process-wide: fine for a command or a test, never for a web request.
-    had_setting = hasattr(settings, "SIMPLE_HISTORY_ENABLED")
-    previous = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
-    settings.SIMPLE_HISTORY_ENABLED = False
-    try:
-        yield
-    finally:
-        if had_setting:
-            settings.SIMPLE_HISTORY_ENABLED = previous
-        else:
-            del settings.SIMPLE_HISTORY_ENABLED
-
-
 def _people_save(plans: list[PersonPlan], org: Organisation) -> None:
     """Save every planned person through the services, then their creation history in bulk."""
     created: dict[type[Model], list[Model]] = defaultdict(list)
-    with _per_save_history_off():
+    # simple_history writes a history row after every save, which doubles the time the
+    # people take to build; their creation history is written in bulk afterwards instead.
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
         for plan in plans:
             for obj in person_save(plan, org):
                 created[type(obj)].append(obj)

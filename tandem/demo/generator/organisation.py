@@ -187,16 +187,9 @@ def _fictional_phone(rng: random.Random) -> str:
     return f"01632 960{rng.randint(0, 999):03d}"
 
 
-def organisation_create(*, seed: int) -> Organisation:
-    """Save the partnership, its nine areas, the agencies and one demo user per post."""
-    rng = random.Random(f"tandem-demo:{seed}:organisation")
-    fake = Faker("en_GB")
-    fake.seed_instance(rng.getrandbits(64))
-    partnership = Partnership.objects.create(name=PARTNERSHIP_NAME)
-    areas = {
-        spec.code: Area.objects.create(partnership=partnership, code=spec.code, name=spec.name)
-        for spec in AREAS
-    }
+def _agencies_create(
+    partnership: Partnership, areas: dict[str, Area], rng: random.Random
+) -> dict[str, Agency]:
     agencies: dict[str, Agency] = {}
     for spec in AGENCIES:
         agency = Agency.objects.create(
@@ -208,10 +201,18 @@ def organisation_create(*, seed: int) -> Organisation:
         )
         agency.areas.set(areas.values())
         agencies[spec.key] = agency
+    return agencies
+
+
+def _staff_create(
+    agencies: dict[str, Agency], areas: dict[str, Area], rng: random.Random
+) -> dict[str, User]:
+    fake = Faker("en_GB")
+    fake.seed_instance(rng.getrandbits(64))
     # Argon2 is deliberately slow (a fifth of a second a hash here); the accounts share one
     # published password, so one hash serves them all and keeps the demo build quick.
     password = make_password(DEMO_PASSWORD)
-    staff = {}
+    staff: dict[str, User] = {}
     for spec in STAFF:
         user = User(
             username=spec.username,
@@ -229,4 +230,17 @@ def organisation_create(*, seed: int) -> Organisation:
         user.save()
         user.areas.set([areas[code] for code in spec.area_codes])
         staff[spec.username] = user
+    return staff
+
+
+def organisation_create(*, seed: int) -> Organisation:
+    """Save the partnership, its nine areas, the agencies and one demo user per post."""
+    rng = random.Random(f"tandem-demo:{seed}:organisation")
+    partnership = Partnership.objects.create(name=PARTNERSHIP_NAME)
+    areas = {
+        spec.code: Area.objects.create(partnership=partnership, code=spec.code, name=spec.name)
+        for spec in AREAS
+    }
+    agencies = _agencies_create(partnership, areas, rng)
+    staff = _staff_create(agencies, areas, rng)
     return Organisation(partnership=partnership, areas=areas, agencies=agencies, staff=staff)

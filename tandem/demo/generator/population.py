@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from faker import Faker
 
@@ -20,6 +22,7 @@ from .identifiers import IdentifierIssuer
 from .names import aliases, person_name
 from .organisation import AREAS, COURT_NAME, PARTNER_AGENCY_KEYS, PRISON_NAME, TOWN
 
+_K = TypeVar("_K", bound=str)
 LIBERTY = "liberty"  # no open episode: at liberty, subject to targeting or basic monitoring
 # The study's February 2005 picture: nearly half in custody (on remand or sentenced), the rest
 # under supervision in the community or at liberty.
@@ -156,7 +159,7 @@ class _Planner:
         self.area_codes = [a.code for a in AREAS]
         self.area_weights = [a.weight for a in AREAS]
 
-    def _pick(self, weights: dict[str, float]) -> str:
+    def _pick(self, weights: Mapping[_K, float]) -> _K:
         return self.rng.choices(list(weights), list(weights.values()))[0]
 
     def _date_between(self, earliest: dt.date, latest: dt.date) -> dt.date:
