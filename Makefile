@@ -46,7 +46,7 @@ test-fast: install
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy .
+	TANDEM_MODE=test $(UV) run mypy .
 
 format: install-python
 	$(UV) run ruff format .

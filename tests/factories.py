@@ -56,11 +56,11 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
 
     @factory.post_generation
-    def areas(self, create: bool, extracted: list[Area] | None, **kwargs: object) -> None:
+    def areas(obj: User, create: bool, extracted: list[Area] | None, **kwargs: object) -> None:
         if create and extracted:
-            self.areas.set(extracted)
+            obj.areas.set(extracted)
         if create:
-            self.save()
+            obj.save()
 
 
 def make_person(

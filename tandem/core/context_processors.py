@@ -18,9 +18,9 @@ def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
     if not user.is_authenticated or not second_factor_passed(request):
         return []
     items = [("Home", reverse("core:home"))]
-    if can_open_records(user):  # type: ignore[arg-type]
+    if can_open_records(user):
         items.append(("Find a person", reverse("people:search")))
-    if user.role == Role.AUDITOR:  # type: ignore[union-attr]
+    if user.role == Role.AUDITOR:
         items.append(("Access log", reverse("core:access_log")))
     items.append(("Sharing protocol", reverse("core:protocol")))
     if user.is_staff:

@@ -76,7 +76,7 @@ def search_people(actor: User, query: ParsedQuery) -> SearchResults:
         )
     matched = people.filter(match)
     total = matched.count()
-    results = list(
+    results: list[Person] = list(
         matched.select_related("residence_area")
         .prefetch_related(
             "aliases",

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser, Page
 
 from tandem.core.models import User
 
@@ -37,7 +38,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -62,14 +63,14 @@ def browser() -> Iterator[object]:
 class Journey:
     """One user's browser session: visit pages, check them with axe, keep screenshots."""
 
-    def __init__(self, page: object, base_url: str, name: str) -> None:
+    def __init__(self, page: Page, base_url: str, name: str) -> None:
         self.page = page
         self.base_url = base_url
         self.name = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         self.shots = 0
 
     def visit(self, path: str) -> None:
-        self.page.goto(self.base_url + path)  # type: ignore[attr-defined]
+        self.page.goto(self.base_url + path)
         self.check()
 
     def check(self, label: str = "") -> None:
@@ -83,12 +84,12 @@ class Journey:
                 r"[^a-z0-9]+", "-", page.url.split("//", 1)[-1].split("/", 1)[-1].lower()
             ).strip("-")
             or "home"
-        )  # type: ignore[attr-defined]
+        )
         page.screenshot(
             path=str(SCREENSHOTS / f"{self.name}-{self.shots:02d}-{slug[:60]}.png"), full_page=True
-        )  # type: ignore[attr-defined]
-        page.add_script_tag(path=str(AXE_JS))  # type: ignore[attr-defined]
-        result = page.evaluate(  # type: ignore[attr-defined]
+        )
+        page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate(
             "async () => await axe.run(document, {runOnly: "
             "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']})"
         )
@@ -97,29 +98,29 @@ class Journey:
             for v in result["violations"]
             if v["impact"] in {"serious", "critical"}
         ]
-        assert not serious, f"axe on {page.url}: " + "; ".join(serious)  # type: ignore[attr-defined]
+        assert not serious, f"axe on {page.url}: " + "; ".join(serious)
 
     def sign_in(self, user: User, password: str = PASSWORD) -> None:
         """Sign in through the pages, enrolling or entering a TOTP code as a user would."""
         page = self.page
         self.visit("/sign-in/")
-        page.get_by_label("Username").fill(user.username)  # type: ignore[attr-defined]
-        page.get_by_label("Password").fill(password)  # type: ignore[attr-defined]
-        page.get_by_role("button", name="Continue").click()  # type: ignore[attr-defined]
-        page.wait_for_load_state()  # type: ignore[attr-defined]
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()
         self.check()
         device = TOTPDevice.objects.filter(user=user).order_by("-confirmed").first()
         assert device is not None, "the second step should have created or found a device"
         code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-        page.get_by_label("Code from your authenticator app").fill(f"{code:06d}")  # type: ignore[attr-defined]
-        page.get_by_role("button", name=re.compile("Continue|Confirm")).click()  # type: ignore[attr-defined]
-        page.wait_for_load_state()  # type: ignore[attr-defined]
+        page.get_by_label("Code from your authenticator app").fill(f"{code:06d}")
+        page.get_by_role("button", name=re.compile("Continue|Confirm")).click()
+        page.wait_for_load_state()
         self.check()
 
 
 @pytest.fixture
-def journey(browser, live_server, request) -> Iterator[Journey]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+def journey(browser: Browser, live_server, request) -> Iterator[Journey]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield Journey(page, live_server.url, request.node.name)
     context.close()

@@ -71,7 +71,7 @@ def second_factor_step(request: HttpRequest) -> HttpResponse:
         return redirect("core:sign_in")
     if second_factor_passed(request):
         return HttpResponseRedirect(_next_url(request))
-    device = second_factor.confirmed_device(request.user)  # type: ignore[arg-type]
+    device = second_factor.confirmed_device(request.user)
     if device is None:
         return HttpResponseRedirect(_with_next("core:second_factor_setup", request))
     form = CodeForm(request.POST if request.method == "POST" else None)
@@ -93,9 +93,9 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
     """First sign-in: scan a QR code into an authenticator app and confirm with a code."""
     if not request.user.is_authenticated:
         return redirect("core:sign_in")
-    if second_factor.confirmed_device(request.user) is not None:  # type: ignore[arg-type]
+    if second_factor.confirmed_device(request.user) is not None:
         return HttpResponseRedirect(_with_next("core:second_factor", request))
-    device = second_factor.enrolment_device(request.user)  # type: ignore[arg-type]
+    device = second_factor.enrolment_device(request.user)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         ok, problem = second_factor.verify(device, form.cleaned_data["code"])
