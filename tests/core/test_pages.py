@@ -102,7 +102,7 @@ def test_protocol_page_for_every_persona(cast):
         html = response.content.decode()
         for kind, label in AgencyKind.choices:
             assert f'id="kind-{kind}"' in html, (name, kind)
-            assert f">{label}</h3>" in html, (name, kind)
+            assert f"Access for {label}" in html, (name, kind)
         rules = ProtocolRule.objects.filter(agency_kind=user.agency.kind, role=user.role)
         expected = {Category(rule.category).label: level_labels[rule.level] for rule in rules}
         assert own_levels(html) == expected, name
