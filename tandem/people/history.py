@@ -10,7 +10,7 @@ from django.db import models
 
 from tandem.core.access import PersonGrants
 from tandem.core.categories import Category
-from tandem.core.models import Area, User
+from tandem.core.models import Agency, Area, User
 
 from .models import Address, Alias, Engagement, Identifier, Person, StatusEpisode
 
@@ -43,13 +43,13 @@ class Change:
     fields: list[FieldChange]
 
 
-def _display(field: models.Field, value: Any, areas: dict[int, str]) -> str:
+def _display(field: models.Field, value: Any, names: dict[tuple[type, Any], str]) -> str:
     if value in (None, ""):
         return "–"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    if isinstance(field, models.ForeignKey) and field.related_model is Area:
-        return areas.get(value, str(value))
+    if isinstance(field, models.ForeignKey):
+        return names.get((field.related_model, value), str(value))
     if isinstance(value, dt.date):
         return value.strftime("%-d %b %Y")
     return str(value)
@@ -57,8 +57,7 @@ def _display(field: models.Field, value: Any, areas: dict[int, str]) -> str:
 
 def person_changes(person: Person, grants: PersonGrants) -> list[Change]:
     """Every change to the person's records in readable categories, newest first."""
-    areas = dict(Area.objects.values_list("pk", "name"))
-    changes: list[Change] = []
+    loaded = []
     for model, category, label in TRACKED:
         if not grants.can_read(category):
             continue
@@ -70,31 +69,62 @@ def person_changes(person: Person, grants: PersonGrants) -> list[Change]:
             .select_related("history_user")
             .order_by("id", "history_date", "history_id")
         )
-        previous: dict[int, Any] = {}
-        for row in rows:
-            before = previous.get(row.id)
-            diffs = []
-            for f in fields:
-                new = getattr(row, f.attname)
-                old = getattr(before, f.attname) if before is not None else None
-                if before is None and row.history_type == "+" and new in (None, ""):
-                    continue
-                if before is None or old != new:
-                    diffs.append(
-                        FieldChange(
-                            f.verbose_name.capitalize(),
-                            _display(f, old, areas) if before else "–",
-                            _display(f, new, areas),
-                        )
-                    )
-            if row.history_type == "-":
-                diffs = []
-            if diffs or row.history_type in {"+", "-"}:
-                changes.append(
-                    Change(
-                        row.history_date, row.history_user, label, _ACTIONS[row.history_type], diffs
+        loaded.append((label, fields, rows))
+    names = _foreign_key_names(loaded)
+    changes: list[Change] = []
+    for label, fields, rows in loaded:
+        changes.extend(_row_changes(label, fields, rows, names))
+    changes.sort(key=lambda c: c.at, reverse=True)
+    return changes
+
+
+def _foreign_key_names(
+    loaded: list[tuple[str, list[Any], list[Any]]],
+) -> dict[tuple[type, Any], str]:
+    """Names for the ids that history rows hold in foreign keys: one query per model."""
+    names: dict[tuple[type, Any], str] = {
+        (Area, pk): name for pk, name in Area.objects.values_list("pk", "name")
+    }
+    names.update({(Agency, pk): name for pk, name in Agency.objects.values_list("pk", "name")})
+    user_ids = {
+        getattr(row, f.attname)
+        for _label, fields, rows in loaded
+        for f in fields
+        if isinstance(f, models.ForeignKey) and f.related_model is User
+        for row in rows
+    } - {None}
+    for user in User.objects.filter(pk__in=user_ids):
+        names[(User, user.pk)] = user.display_name
+    return names
+
+
+def _row_changes(
+    label: str, fields: list[Any], rows: list[Any], names: dict[tuple[type, Any], str]
+) -> list[Change]:
+    """Changes between consecutive history rows of each record of one kind."""
+    changes = []
+    previous: dict[int, Any] = {}
+    for row in rows:
+        before = previous.get(row.id)
+        diffs = []
+        for f in fields:
+            new = getattr(row, f.attname)
+            old = getattr(before, f.attname) if before is not None else None
+            if before is None and row.history_type == "+" and new in (None, ""):
+                continue
+            if before is None or old != new:
+                diffs.append(
+                    FieldChange(
+                        f.verbose_name.capitalize(),
+                        _display(f, old, names) if before else "–",
+                        _display(f, new, names),
                     )
                 )
-            previous[row.id] = row
-    changes.sort(key=lambda c: c.at, reverse=True)
+        if row.history_type == "-":
+            diffs = []
+        if diffs or row.history_type in {"+", "-"}:
+            changes.append(
+                Change(row.history_date, row.history_user, label, _ACTIONS[row.history_type], diffs)
+            )
+        previous[row.id] = row
     return changes

@@ -79,6 +79,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": record.person,
             "grants": record.grants,
             "age": record.person.age_on(today()),
+            "today": today(),
             "engagement_form": _engagement_form(record)
             if record.grants.can_write(Category.CASE_NOTES)
             else None,
@@ -139,7 +140,10 @@ def engagement_end(request: HttpRequest, person_id: int, engagement_id: int) -> 
     engagement = next((e for e in record.engagements if e.pk == engagement_id), None)
     if engagement is None:
         raise Http404
-    if engagement.end_date is None:
+    if engagement.start_date > today():
+        # A planned engagement that has not started cannot end; nothing to do yet.
+        messages.info(request, f"The engagement of {engagement.agency.name} has not started yet")
+    elif engagement.end_date is None:
         services.engagement_end(actor=request.user, engagement=engagement)  # type: ignore[arg-type]
         messages.success(request, f"The engagement of {engagement.agency.name} has ended")
     return redirect("people:detail", person_id=record.person.pk)

@@ -176,6 +176,7 @@ def test_justice_levels_follow_the_protocol_table(cast):
     for persona in ("om", "other_om", "viewer", "coordinator", "auditor"):
         user = fresh(cast.personas()[persona])
         grants = grants_for(user, cast.person)
+        assert user.agency is not None
         assert grants.levels == rules(user.agency.kind, user.role), persona
         for category, level in grants.levels.items():
             assert (category in grants.withheld) == (level == Level.NONE), (persona, category)

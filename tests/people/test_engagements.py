@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.test import Client
 from django.test.client import ClientHandler
 from django.urls import reverse
@@ -165,12 +164,6 @@ def test_roles_without_case_notes_write_cannot_end_engagements(cast, persona):
     assert engagement.end_date is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="BUG: engagement_end view does not catch the ValidationError that "
-    "services.engagement_end raises for an engagement starting after today (500)",
-)
 def test_ending_an_engagement_that_has_not_started_yet_is_not_a_server_error(cast, housing):
     planned = services.engagement_start(
         actor=None, agency=housing, person=cast.person, start_date=today() + dt.timedelta(days=7)

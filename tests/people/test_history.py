@@ -126,11 +126,6 @@ def test_partner_does_not_see_engagement_changes_without_case_notes(cast):
     assert "Agency engagement" not in history_html(cast.partner, cast.person)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: history._display resolves only Area foreign keys, so an engagement's "
-    "agency is shown as its database id instead of its name",
-)
 def test_history_names_the_agency_of_an_engagement(cast):
     response = signed_in_client(cast.om).get(reverse("people:history", args=[cast.person.pk]))
     engagement = next(c for c in response.context["changes"] if c.record == "Agency engagement")

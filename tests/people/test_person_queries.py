@@ -21,10 +21,10 @@ def _queries(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-def _grow(cast, n: int) -> None:
+def _grow(cast, n: int, start: int = 0) -> None:
     person = cast.person
     agency = Agency.objects.get(kind=AgencyKind.DRUG_TREATMENT)
-    for i in range(n):
+    for i in range(start, start + n):
         services.alias_add(actor=cast.om, person=person, last_name=f"Alias{i}")
         services.identifier_add(actor=cast.om, person=person, kind="local", value=f"L-{i}")
         services.address_add(
@@ -65,4 +65,8 @@ def test_history_page_queries_are_bounded(cast):
     before = _queries(client, url)
     _grow(cast, 10)
     after = _queries(client, url)
-    assert after == before
+    # One more query once some history row names a user (engagements' "recorded by");
+    # after that the count no longer grows with the record.
+    assert after <= before + 1
+    _grow(cast, 10, start=10)
+    assert _queries(client, url) == after

@@ -6,6 +6,7 @@ import csv
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -115,8 +116,17 @@ def access_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _spreadsheet_safe(value: object) -> str:
+    """A CSV cell that spreadsheet software will not run as a formula (CSV injection)."""
+    text = str(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
 def _csv(request: HttpRequest, filters: AccessLogFilter) -> HttpResponse:
-    events = access_events(filters)
+    # Export exactly the events that existed before this export was logged, so the
+    # export's own event is not among its rows and its count matches them.
+    last_id = access_events(filters).aggregate(last=Max("id"))["last"] or 0
+    events = access_events(filters).filter(id__lte=last_id)
     access_record(
         actor=request.user,  # type: ignore[arg-type]
         action=AccessAction.EXPORT,
@@ -143,18 +153,17 @@ def _csv(request: HttpRequest, filters: AccessLogFilter) -> HttpResponse:
         ]
     )
     for event in events.iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                timezone.localtime(event.at).isoformat(timespec="seconds"),
-                event.actor.username,
-                event.actor_agency.name if event.actor_agency else "",
-                event.get_actor_role_display(),
-                event.get_action_display(),
-                event.person_id or "",
-                " ".join(event.categories),
-                event.detail,
-                "" if event.result_count is None else event.result_count,
-                event.ip_address or "",
-            ]
-        )
+        row = [
+            timezone.localtime(event.at).isoformat(timespec="seconds"),
+            event.actor.username,
+            event.actor_agency.name if event.actor_agency else "",
+            event.get_actor_role_display(),
+            event.get_action_display(),
+            event.person_id or "",
+            " ".join(event.categories),
+            event.detail,
+            "" if event.result_count is None else event.result_count,
+            event.ip_address or "",
+        ]
+        writer.writerow([_spreadsheet_safe(cell) for cell in row])
     return response
