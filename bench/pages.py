@@ -80,10 +80,14 @@ def main() -> None:
     session.save()
     anonymous = Client()
 
+    def results_url(text: str) -> str:
+        """Search text is posted once and kept in the session; its results page is a GET."""
+        return str(client.post("/people/", {"q": text})["Location"])
+
     pages = {
         "home": "/",
-        "search (surname prefix)": f"/people/?q={person.last_name[:3]}",
-        "search (date of birth)": f"/people/?q={person.date_of_birth:%d/%m/%Y}",
+        "search (surname prefix)": results_url(person.last_name[:3]),
+        "search (date of birth)": results_url(f"{person.date_of_birth:%d/%m/%Y}"),
         "person page": f"/people/{person.pk}/",
         "change history": f"/people/{person.pk}/history/",
         "sharing protocol": "/protocol/",

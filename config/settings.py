@@ -216,8 +216,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
-        # Django's request logger includes the URL; Tandem URLs carry ids, never names,
-        # and search terms travel in POST-free GET parameters that are not logged here.
+        # Django's request logger includes the URL; Tandem URLs carry ids and opaque search
+        # tokens, never names or dates of birth.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },

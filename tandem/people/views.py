@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.access import can_open_records, person_for, today
 from tandem.core.audit import access_record
@@ -28,32 +32,59 @@ def _require_record_access(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+SEARCHES_KEY = "tandem_searches"
+SEARCHES_KEPT = 20
+
+
+def _remember_search(request: HttpRequest, text: str) -> str:
+    """Keep the search text in the session under an opaque token for the results URL.
+
+    Names and dates of birth then never appear in URLs, so they stay out of web server
+    logs, browser history and Referer headers.
+    """
+    searches: dict[str, str] = request.session.get(SEARCHES_KEY, {})
+    token = secrets.token_urlsafe(9)
+    searches[token] = text
+    request.session[SEARCHES_KEY] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return token
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
     """Search people in scope by name (aliases too), date of birth, PNC or local id."""
     _require_record_access(request)
-    form = SearchForm(request.GET or None)
-    results = None
-    parsed = None
-    if form.is_bound and form.is_valid():
-        parsed = parse_query(form.cleaned_data["q"])
-        if parsed.bad_date:
-            form.add_error("q", "Enter a real date of birth, like 14/03/2001")
-        elif not parsed.is_empty:
-            results = search_people(request.user, parsed)  # type: ignore[arg-type]
-            access_record(
-                actor=request.user,  # type: ignore[arg-type]
-                action=AccessAction.SEARCH,
-                categories=[Category.IDENTITY],
-                detail=parsed.text,
-                result_count=results.total,
-                request=request,
-            )
-    return render(
-        request,
-        "people/search.html",
-        {"title": "Find a person", "form": form, "results": results, "parsed": parsed},
-    )
+    context: dict[str, object] = {"title": "Find a person", "results": None}
+    if request.method == "POST":
+        form = SearchForm(request.POST)
+        if form.is_valid():
+            parsed = parse_query(form.cleaned_data["q"])
+            if parsed.bad_date:
+                form.add_error("q", "Enter a real date of birth, like 14/03/2001")
+            elif parsed.is_empty:
+                context["empty"] = True
+            else:
+                token = _remember_search(request, parsed.text)
+                return redirect(f"{reverse('people:search')}?{urlencode({'s': token})}")
+        return render(request, "people/search.html", {**context, "form": form})
+
+    token = request.GET.get("s", "")
+    text = request.session.get(SEARCHES_KEY, {}).get(token) if token else None
+    form = SearchForm(initial={"q": text or ""})
+    if token and text is None:
+        context["expired"] = True
+    elif text:
+        results = search_people(request.user, parse_query(text))  # type: ignore[arg-type]
+        access_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action=AccessAction.SEARCH,
+            categories=[Category.IDENTITY],
+            detail=text,
+            result_count=results.total,
+            request=request,
+        )
+        context["results"] = results
+    return render(request, "people/search.html", {**context, "form": form})
 
 
 @login_required

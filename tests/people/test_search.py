@@ -25,7 +25,7 @@ def om_client(cast):
 
 
 def _search(client, q: str) -> str:
-    response = client.get(reverse("people:search"), {"q": q})
+    response = client.post(reverse("people:search"), {"q": q}, follow=True)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -92,7 +92,7 @@ def test_search_stays_in_scope(cast):
 
 def test_roles_without_records_cannot_search(cast):
     for persona in ("custody", "analyst", "admin"):
-        response = signed_in_client(cast.personas()[persona]).get(
+        response = signed_in_client(cast.personas()[persona]).post(
             reverse("people:search"), {"q": "jordan"}
         )
         assert response.status_code == 403
@@ -135,7 +135,7 @@ def test_impossible_date_is_explained(om_client):
     ],
 )
 def test_odd_input_is_safe(om_client, q):
-    response = om_client.get(reverse("people:search"), {"q": q})
+    response = om_client.post(reverse("people:search"), {"q": q}, follow=True)
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.content.decode()
 
@@ -151,9 +151,11 @@ def test_search_query_count_does_not_grow_with_results(cast):
     client = signed_in_client(cast.om)
 
     def count_queries() -> int:
-        _search(client, "smith")  # warm up: the session's first request is recorded
+        """Queries of the results page (the POST before it only stores the search text)."""
+        results_url = client.post(reverse("people:search"), {"q": "smith"})["Location"]
+        client.get(results_url)  # warm up: the session's first request is recorded
         with CaptureQueriesContext(connection) as ctx:
-            _search(client, "smith")
+            assert client.get(results_url).status_code == 200
         return len(ctx.captured_queries)
 
     make_person(area=cast.area_a, first_name="Alex", last_name="Smith")
@@ -165,3 +167,22 @@ def test_search_query_count_does_not_grow_with_results(cast):
     many = count_queries()
     assert many == few
     assert many <= 14
+
+
+def test_search_text_never_appears_in_a_url(om_client, cast):
+    response = om_client.post(reverse("people:search"), {"q": "Jordan O'Neil"})
+    assert response.status_code == 302
+    assert "jordan" not in response["Location"].lower()
+    assert "neil" not in response["Location"].lower()
+    html = om_client.get(response["Location"]).content.decode()
+    assert reverse("people:detail", args=[cast.person.pk]) in html
+    assert 'value="Jordan O&#x27;Neil"' in html  # the box keeps what was typed
+
+
+def test_a_search_link_from_another_session_has_expired(om_client, cast):
+    response = om_client.post(reverse("people:search"), {"q": "jordan"})
+    other = signed_in_client(cast.viewer)
+    html = other.get(response["Location"]).content.decode()
+    assert "That search has expired" in html
+    assert reverse("people:detail", args=[cast.person.pk]) not in html
+    assert not AccessEvent.objects.filter(actor=cast.viewer).exists()
