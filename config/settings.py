@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "simple_history",
     "tandem.core",
     "tandem.people",
+    "tandem.offending",
     "tandem.demo",
 ]
 

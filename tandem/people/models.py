@@ -51,6 +51,9 @@ class Person(models.Model):
     synthetic = models.BooleanField(
         default=False, help_text="Generated for the demo; not a real person."
     )
+    # Where an imported record came from: imports upsert on (source_system, source_ref).
+    source_system = models.CharField(max_length=50, blank=True)
+    source_ref = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["first_name_key", "last_name_key", "updated_at"])
@@ -58,6 +61,13 @@ class Person(models.Model):
     class Meta:
         ordering = ["last_name", "first_name"]
         indexes = [models.Index(fields=["last_name_key", "first_name_key"], name="person_name_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_system", "source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="person_unique_source_ref",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Person {self.pk}"
