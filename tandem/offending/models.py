@@ -99,7 +99,9 @@ class Offence(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="offences")
     offence_type = models.ForeignKey(OffenceType, on_delete=models.PROTECT, related_name="+")
     offence_date = models.DateField()
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
     sanction_date = models.DateField(null=True, blank=True)
     disposal = models.CharField(max_length=20, choices=Disposal.choices, blank=True)
@@ -148,9 +150,7 @@ class DrugTest(models.Model):
     test_date = models.DateField()
     setting = models.CharField(max_length=20, choices=Setting.choices)
     opiates = models.CharField(max_length=20, choices=TestResult.choices)
-    cocaine = models.CharField(
-        "Cocaine or crack", max_length=20, choices=TestResult.choices
-    )
+    cocaine = models.CharField("Cocaine or crack", max_length=20, choices=TestResult.choices)
     other = models.CharField("Other substance", max_length=20, choices=TestResult.choices)
     other_substance = models.CharField(max_length=100, blank=True)
     assessment_required = models.BooleanField(default=False)

@@ -12,6 +12,12 @@ from django.db.models.functions import Concat
 from tandem.core.access import PersonGrants, grants_for, people_for, person_for, today
 from tandem.core.categories import Category
 from tandem.core.models import User
+from tandem.offending.selectors import (
+    DrugTestSummary,
+    OffendingSummary,
+    drug_test_summary,
+    offending_summary,
+)
 
 from .models import Address, Alias, Engagement, Identifier, IdentifierKind, Person, StatusEpisode
 from .search import ParsedQuery
@@ -103,6 +109,8 @@ class PersonRecord:
     addresses: list[Address] = field(default_factory=list)
     episodes: list[StatusEpisode] = field(default_factory=list)
     engagements: list[Engagement] = field(default_factory=list)
+    offending: OffendingSummary | None = None
+    drug_tests: DrugTestSummary | None = None
 
 
 def person_record(actor: User, person_id: object) -> PersonRecord:
@@ -118,6 +126,9 @@ def person_record(actor: User, person_id: object) -> PersonRecord:
     if grants.can_read(Category.OFFENDING):
         record.episodes = list(person.episodes.all())
         record.status = current_status(record.episodes, today())
+        record.offending = offending_summary(person)
+    if grants.can_read(Category.SUBSTANCE_MISUSE):
+        record.drug_tests = drug_test_summary(person)
     if grants.can_read(Category.CASE_NOTES):
         record.engagements = list(person.engagements.select_related("agency"))
     return record

@@ -14,12 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.core.access import can_open_records, person_for, today
+from tandem.core.access import can_open_records, grants_for, person_for, today
 from tandem.core.audit import access_record
 from tandem.core.categories import Category
 from tandem.core.models import AccessAction, Role
 from tandem.core.permissions import role_required
 from tandem.core.selectors import AccessLogFilter, access_events
+from tandem.offending.selectors import offences_for
 
 from . import history, services
 from .forms import EngagementForm, SearchForm
@@ -202,6 +203,36 @@ def person_history(request: HttpRequest, person_id: int) -> HttpResponse:
             "record": record,
             "changes": changes,
             "Category": Category,
+        },
+    )
+
+
+@login_required
+def person_offending(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The person's whole offending history, page by page (category offending)."""
+    _require_record_access(request)
+    person = person_for(request.user, person_id)  # type: ignore[arg-type]
+    grants = grants_for(request.user, person)  # type: ignore[arg-type]
+    if not grants.can_read(Category.OFFENDING):
+        raise Http404
+    page = Paginator(offences_for(person), 100).get_page(request.GET.get("page"))
+    access_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action=AccessAction.VIEW_PERSON,
+        person=person,
+        categories=[Category.OFFENDING],
+        detail="offending history",
+        request=request,
+    )
+    return render(
+        request,
+        "people/offending.html",
+        {
+            "title": "Offending history",
+            "person": person,
+            "grants": grants,
+            "page": page,
+            "query": "",
         },
     )
 

@@ -1,8 +1,8 @@
-import datetime as dt
 import polars as pl
 import pytest
+
 from tandem.core.bulk import insert_frame
-from tandem.core.models import Partnership, Area
+from tandem.core.models import Area, Partnership
 
 
 @pytest.mark.django_db

@@ -75,4 +75,5 @@ def test_auditor_sees_identity_only(cast):
         .content.decode()
     )
     assert "Jordan" in html
-    assert html.count("Withheld.") == 3  # status, addresses, agencies
+    # status, offending, substance misuse, addresses, agencies
+    assert html.count("Withheld.") == 5
