@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.people",
     "tandem.offending",
+    "tandem.selection",
     "tandem.demo",
 ]
 

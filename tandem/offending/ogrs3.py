@@ -6,27 +6,27 @@ from django.db import models
 
 
 class Ogrs3Group(models.TextChoices):
-    """The current-offence categories of OGRS3."""
+    """The current-offence categories of OGRS3 (values as tandem.selection.ogrs3 takes them)."""
 
     VIOLENCE = "violence", "Violence against the person"
     ROBBERY = "robbery", "Robbery"
     PUBLIC_ORDER = "public_order", "Public order, harassment"
-    SEXUAL_ADULT = "sexual_adult", "Sexual (not against a child)"
+    SEXUAL_ADULT = "sexual_not_child", "Sexual (not against a child)"
     SEXUAL_CHILD = "sexual_child", "Sexual (against a child)"
     SOLICITING = "soliciting", "Soliciting, prostitution"
     BURGLARY_DOMESTIC = "burglary_domestic", "Burglary (domestic)"
     BURGLARY_OTHER = "burglary_other", "Burglary (other)"
-    THEFT = "theft", "Theft (non-motor)"
+    THEFT = "theft_non_motor", "Theft (non-motor)"
     OTHER = "other", "Other offence"
     HANDLING = "handling", "Handling stolen goods"
-    FRAUD = "fraud", "Fraud and forgery"
-    ABSCONDING = "absconding", "Absconding, bail offences"
-    TAKING_VEHICLES = "taking_vehicles", "Taking and driving away, related"
-    THEFT_FROM_VEHICLES = "theft_from_vehicles", "Theft from vehicles"
+    FRAUD = "fraud_forgery", "Fraud and forgery"
+    ABSCONDING = "absconding_bail", "Absconding, bail offences"
+    TAKING_VEHICLES = "taking_driving_away", "Taking and driving away, related"
+    THEFT_FROM_VEHICLES = "theft_from_vehicle", "Theft from vehicles"
     DRINK_DRIVING = "drink_driving", "Drink driving"
     OTHER_MOTORING = "other_motoring", "Other motoring"
     CRIMINAL_DAMAGE = "criminal_damage", "Criminal damage"
-    DRUG_PRODUCTION = "drug_production", "Drug import, export, production"
+    DRUG_PRODUCTION = "drug_import_export_production", "Drug import, export, production"
     DRUG_POSSESSION_SUPPLY = "drug_possession_supply", "Drug possession, supply"
 
 
