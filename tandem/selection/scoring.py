@@ -59,23 +59,18 @@ def _age(born: pl.Expr, on: pl.Expr) -> pl.Expr:
 
 def _first_band_within(value: pl.Expr, bands: list[Band]) -> pl.Expr:
     """Recency: the points of the first band whose threshold the value does not exceed."""
-    if not bands:
-        return pl.lit(0.0)
-    expr = pl.when(value <= bands[0][0]).then(pl.lit(bands[0][1]))
-    for threshold, points in bands[1:]:
-        expr = expr.when(value <= threshold).then(pl.lit(points))
-    return expr.otherwise(pl.lit(0.0))
+    expr: pl.Expr = pl.lit(0.0)
+    for threshold, points in sorted(bands, reverse=True):  # built inside out
+        expr = pl.when(value <= threshold).then(pl.lit(points)).otherwise(expr)
+    return expr
 
 
 def _highest_band_reached(value: pl.Expr, bands: list[Band]) -> pl.Expr:
     """Frequency and gravity: the points of the highest threshold the value reaches."""
-    if not bands:
-        return pl.lit(0.0)
-    ordered = sorted(bands, reverse=True)
-    expr = pl.when(value >= ordered[0][0]).then(pl.lit(ordered[0][1]))
-    for threshold, points in ordered[1:]:
-        expr = expr.when(value >= threshold).then(pl.lit(points))
-    return expr.otherwise(pl.lit(0.0))
+    expr: pl.Expr = pl.lit(0.0)
+    for threshold, points in sorted(bands):  # built inside out
+        expr = pl.when(value >= threshold).then(pl.lit(points)).otherwise(expr)
+    return expr
 
 
 def _ogrs3_two_year(frame: pl.DataFrame) -> np.ndarray:

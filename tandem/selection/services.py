@@ -1,0 +1,59 @@
+"""Writes for selection: scoring runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import polars as pl
+from django.db import transaction
+
+from tandem.core.bulk import insert_frame
+from tandem.core.models import User
+
+from .criteria import Criteria
+from .inputs import load_inputs
+from .models import CriteriaVersion, Score, ScoringRun
+from .scoring import score
+
+# What each score row keeps to explain itself.
+COMPONENTS = [
+    "age", "frequency", "days_since_last", "last_offence", "gravity_sum", "recency_points",
+    "frequency_points", "gravity_points", "ogrs3_2y", "sanctions", "intelligence",
+    "drug_offences", "positive_tests",
+]  # fmt: skip
+
+
+@transaction.atomic
+def scoring_run_create(
+    *, actor: User | None, criteria_version: CriteriaVersion, as_of: dt.date
+) -> tuple[ScoringRun, pl.DataFrame]:
+    """Score everyone as of the date, keep the eligible people's ranked scores, return both."""
+    started = time.perf_counter()
+    criteria = Criteria.from_dict(criteria_version.config)
+    scored = score(load_inputs(as_of), criteria, as_of)
+    eligible = scored.filter(pl.col("eligible"))
+    run = ScoringRun.objects.create(
+        criteria_version=criteria_version,
+        as_of=as_of,
+        actor=actor,
+        scored=scored.height,
+        eligible=eligible.height,
+    )
+    rows = eligible.select(
+        pl.lit(run.pk).alias("run_id"),
+        pl.col("person_id"),
+        pl.col("area_id"),
+        pl.col("rank").cast(pl.Int64),
+        pl.col("total"),
+        pl.col("above_threshold"),
+        pl.struct(
+            [pl.col(c).cast(pl.String) if c == "last_offence" else pl.col(c) for c in COMPONENTS]
+        )
+        .struct.json_encode()
+        .alias("components"),
+    )
+    insert_frame(Score, rows)
+    run.seconds = round(time.perf_counter() - started, 3)
+    run.save(update_fields=["seconds"])
+    return run, scored
