@@ -22,6 +22,8 @@ def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Find a person", reverse("people:search")))
     if user.role == Role.AUDITOR:
         items.append(("Access log", reverse("core:access_log")))
+    if user.role == Role.COORDINATOR:
+        items.append(("Selection", reverse("selection:home")))
     items.append(("Sharing protocol", reverse("core:protocol")))
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))

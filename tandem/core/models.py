@@ -137,6 +137,7 @@ class AccessAction(models.TextChoices):
     SEARCH = "search", "Searched for people"
     EXPORT = "export", "Exported data"
     VIEW_ACCESS_LOG = "view_access_log", "Viewed the access log"
+    VIEW_LIST = "view_list", "Viewed a list of people"
 
 
 class AccessEvent(models.Model):

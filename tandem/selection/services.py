@@ -13,7 +13,7 @@ from tandem.core.models import User
 
 from .criteria import Criteria
 from .inputs import load_inputs
-from .models import CriteriaVersion, Score, ScoringRun
+from .models import CriteriaSet, CriteriaVersion, Score, ScoringRun
 from .scoring import score
 
 # What each score row keeps to explain itself.
@@ -57,3 +57,31 @@ def scoring_run_create(
     run.seconds = round(time.perf_counter() - started, 3)
     run.save(update_fields=["seconds"])
     return run, scored
+
+
+class StaleCriteriaError(Exception):
+    """Someone saved a newer version while this one was being edited."""
+
+
+@transaction.atomic
+def criteria_version_create(
+    *,
+    actor: User,
+    criteria_set: CriteriaSet,
+    criteria: Criteria,
+    note: str,
+    based_on: int,
+) -> CriteriaVersion:
+    """Save criteria as the set's next version; refuse if it was edited from an old version."""
+    locked = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    latest = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    if based_on != latest:
+        raise StaleCriteriaError(latest)
+    criteria.validate()
+    return CriteriaVersion.objects.create(
+        criteria_set=locked,
+        number=latest + 1,
+        config=criteria.to_dict(),
+        note=note.strip(),
+        created_by=actor,
+    )
