@@ -65,18 +65,17 @@ def area_lists(run: ScoringRun, user: User, *, show: int) -> list[AreaList]:
     """Each of the user's areas: capacity, counts, and the top of the ranked list."""
     areas = list(user.areas.order_by("code"))
     capacities = area_capacities(run, areas)
-    counts = {
+    counts: dict[int, dict[str, int]] = {
         row["area_id"]: row
         for row in Score.objects.filter(run=run, area__in=areas)
         .values("area_id")
         .annotate(eligible=Count("id"), above=Count("id", filter=Q(above_threshold=True)))
     }
-    top = (
+    top = list(
         Score.objects.filter(run=run, area__in=areas, rank__lte=show)
         .select_related("person", "area")
         .order_by("area__code", "rank")
     )
-    top = list(top)
     before = previous_run(run)
     previously_listed: set[tuple[int, int]] = set()
     if before is not None:
