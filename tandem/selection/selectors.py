@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -65,7 +66,7 @@ def area_lists(run: ScoringRun, user: User, *, show: int) -> list[AreaList]:
     """Each of the user's areas: capacity, counts, and the top of the ranked list."""
     areas = list(user.areas.order_by("code"))
     capacities = area_capacities(run, areas)
-    counts: dict[int, dict[str, int]] = {
+    counts: dict[int, Any] = {
         row["area_id"]: row
         for row in Score.objects.filter(run=run, area__in=areas)
         .values("area_id")
