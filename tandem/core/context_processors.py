@@ -24,6 +24,8 @@ def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Access log", reverse("core:access_log")))
     if user.role == Role.COORDINATOR:
         items.append(("Selection", reverse("selection:home")))
+    if user.role in {Role.OFFENDER_MANAGER, Role.COORDINATOR, Role.VIEWER}:
+        items.append(("OGRS3", reverse("selection:ogrs3")))
     items.append(("Sharing protocol", reverse("core:protocol")))
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))

@@ -146,3 +146,50 @@ class CriteriaVersionForm(forms.Form):
             target = field if field in self.fields else None
             self.add_error(target, message.capitalize() if message else str(error))
         return data
+
+
+class Ogrs3Form(forms.Form):
+    """The calculator's inputs; the formula itself checks the combinations."""
+
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=[("male", "Male"), ("female", "Female")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose male or female"},
+    )
+    age_at_start = forms.IntegerField(
+        label="Age at the start of follow-up",
+        help_text="On release from custody, or at sentence for a community sentence",
+        min_value=0,
+        max_value=120,
+    )
+    age_at_conviction = forms.IntegerField(
+        label="Age at the current conviction", min_value=0, max_value=120
+    )
+    age_at_first_sanction = forms.IntegerField(
+        label="Age at the first sanction",
+        help_text="The first conviction, caution, reprimand or final warning",
+        min_value=0,
+        max_value=120,
+    )
+    sanctions = forms.IntegerField(
+        label="Number of sanctions, including the current one", min_value=0, max_value=500
+    )
+    offence_group = forms.ChoiceField(label="Current offence", choices=())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from tandem.offending.ogrs3 import Ogrs3Group
+
+        super().__init__(*args, **kwargs)
+        groups = sorted(Ogrs3Group.choices, key=lambda choice: choice[1])
+        self.fields["offence_group"].choices = [("", "Choose the offence group"), *groups]
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField):
+                field.widget.attrs["inputmode"] = "numeric"
+                field.error_messages = {
+                    "required": f"Enter the {field.label.lower()}",  # type: ignore[union-attr]
+                    "invalid": f"Enter the {field.label.lower()} as a whole number",  # type: ignore[union-attr]
+                    "min_value": "Enter a number of 0 or more",
+                    "max_value": "Enter a smaller number",
+                }
+        self.fields["offence_group"].error_messages["required"] = "Choose the offence group"

@@ -13,8 +13,9 @@ from tandem.core.categories import Category
 from tandem.core.models import AccessAction, Role
 from tandem.core.permissions import role_required
 
+from . import ogrs3
 from .criteria import Criteria
-from .forms import CriteriaVersionForm, ScoringRunForm
+from .forms import CriteriaVersionForm, Ogrs3Form, ScoringRunForm
 from .models import CriteriaSet
 from .selectors import area_lists, runs_for
 from .services import StaleCriteriaError, criteria_version_create, scoring_run_create
@@ -155,4 +156,24 @@ def criteria_version_new(request: HttpRequest, set_id: int) -> HttpResponse:
             "based_on": based_on,
         },
         status=status,
+    )
+
+
+@role_required(Role.OFFENDER_MANAGER, Role.COORDINATOR, Role.VIEWER)
+def ogrs3_calculator(request: HttpRequest) -> HttpResponse:
+    """OGRS3 from its inputs, with any error shown beside the field at fault."""
+    form = Ogrs3Form(request.GET or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        try:
+            one, two = ogrs3.ogrs3_probabilities(**form.cleaned_data)
+        except ogrs3.Ogrs3InputError as error:
+            form.add_error(error.field, str(error))
+        else:
+            result = {"one": one, "two": two, "band": ogrs3.probation_band(two)}
+    return render(
+        request,
+        "selection/ogrs3.html",
+        {"title": "OGRS3 calculator", "form": form, "result": result},
+        status=400 if form.errors else 200,
     )
