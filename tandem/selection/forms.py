@@ -182,7 +182,9 @@ class Ogrs3Form(forms.Form):
 
         super().__init__(*args, **kwargs)
         groups = sorted(Ogrs3Group.choices, key=lambda choice: choice[1])
-        self.fields["offence_group"].choices = [("", "Choose the offence group"), *groups]
+        offence_group = self.fields["offence_group"]
+        assert isinstance(offence_group, forms.ChoiceField)
+        offence_group.choices = [("", "Choose the offence group"), *groups]
         for field in self.fields.values():
             if isinstance(field, forms.IntegerField):
                 field.widget.attrs["inputmode"] = "numeric"
