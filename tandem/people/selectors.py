@@ -18,6 +18,7 @@ from tandem.offending.selectors import (
     drug_test_summary,
     offending_summary,
 )
+from tandem.selection.models import LocalIntelligence
 
 from .models import Address, Alias, Engagement, Identifier, IdentifierKind, Person, StatusEpisode
 from .search import ParsedQuery
@@ -111,6 +112,7 @@ class PersonRecord:
     engagements: list[Engagement] = field(default_factory=list)
     offending: OffendingSummary | None = None
     drug_tests: DrugTestSummary | None = None
+    intelligence: list[LocalIntelligence] = field(default_factory=list)
 
 
 def person_record(actor: User, person_id: object) -> PersonRecord:
@@ -129,6 +131,8 @@ def person_record(actor: User, person_id: object) -> PersonRecord:
         record.offending = offending_summary(person)
     if grants.can_read(Category.SUBSTANCE_MISUSE):
         record.drug_tests = drug_test_summary(person)
+    if grants.can_read(Category.INTELLIGENCE):
+        record.intelligence = list(person.intelligence.select_related("recorded_by"))
     if grants.can_read(Category.CASE_NOTES):
         record.engagements = list(person.engagements.select_related("agency"))
     return record

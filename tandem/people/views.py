@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +21,8 @@ from tandem.core.models import AccessAction, Role
 from tandem.core.permissions import role_required
 from tandem.core.selectors import AccessLogFilter, access_events
 from tandem.offending.selectors import offences_for
+from tandem.selection import services as selection_services
+from tandem.selection.forms import IntelligenceForm
 
 from . import history, services
 from .forms import EngagementForm, SearchForm
@@ -112,6 +114,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "grants": record.grants,
             "age": record.person.age_on(today()),
             "today": today(),
+            "intelligence_form": IntelligenceForm()
+            if record.grants.can_write(Category.INTELLIGENCE)
+            else None,
             "engagement_form": _engagement_form(record)
             if record.grants.can_write(Category.CASE_NOTES)
             else None,
@@ -157,6 +162,37 @@ def engagement_add(request: HttpRequest, person_id: int) -> HttpResponse:
             "form": form,
             "person": record.person,
         },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def intelligence_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Officers add local intelligence points, with a reason and an expiry."""
+    _require_record_access(request)
+    record = person_record(request.user, person_id)  # type: ignore[arg-type]
+    if not record.grants.can_write(Category.INTELLIGENCE):
+        raise PermissionDenied
+    form = IntelligenceForm(request.POST)
+    if form.is_valid():
+        try:
+            selection_services.intelligence_add(
+                actor=request.user,  # type: ignore[arg-type]
+                person=record.person,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                for message in messages_:
+                    form.add_error(field, message)
+        else:
+            messages.success(request, "Local intelligence added")
+            return redirect("people:detail", person_id=record.person.pk)
+    return render(
+        request,
+        "people/intelligence_form.html",
+        {"title": "Add local intelligence", "form": form, "person": record.person},
         status=400,
     )
 

@@ -195,3 +195,26 @@ class Ogrs3Form(forms.Form):
                     "max_value": "Enter a smaller number",
                 }
         self.fields["offence_group"].error_messages["required"] = "Choose the offence group"
+
+
+class IntelligenceForm(forms.Form):
+    points = forms.FloatField(
+        label="Points",
+        help_text="Added to the person's selection score until the expiry date",
+        error_messages={"required": "Enter the points", "invalid": "Enter the points as a number"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea,
+        error_messages={"required": "Say why, so the forum can weigh it"},
+    )
+    expires_on = forms.DateField(
+        label="Expires on",
+        help_text="For example, 27/02/2027",
+        input_formats=DATE_FORMATS,
+        error_messages={
+            "required": "Enter the expiry date",
+            "invalid": "Enter the expiry date as day/month/year, like 27/02/2027",
+        },
+    )

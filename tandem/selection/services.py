@@ -10,10 +10,11 @@ from django.db import transaction
 
 from tandem.core.bulk import insert_frame
 from tandem.core.models import User
+from tandem.people.models import Person
 
 from .criteria import Criteria
 from .inputs import load_inputs
-from .models import CriteriaSet, CriteriaVersion, Score, ScoringRun
+from .models import CriteriaSet, CriteriaVersion, LocalIntelligence, Score, ScoringRun
 from .scoring import score
 
 # What each score row keeps to explain itself.
@@ -85,3 +86,40 @@ def criteria_version_create(
         note=note.strip(),
         created_by=actor,
     )
+
+
+MAX_INTELLIGENCE_POINTS = 50.0
+MAX_INTELLIGENCE_DAYS = 366
+
+
+@transaction.atomic
+def intelligence_add(
+    *, actor: User, person: Person, points: float, reason: str, expires_on: dt.date
+) -> LocalIntelligence:
+    """Add local intelligence points to a person's score, with a reason and an expiry."""
+    from django.core.exceptions import ValidationError
+
+    from tandem.core.access import today
+
+    errors = {}
+    if not 0 < points <= MAX_INTELLIGENCE_POINTS:
+        errors["points"] = f"Points must be more than 0 and at most {MAX_INTELLIGENCE_POINTS:g}"
+    if not reason.strip():
+        errors["reason"] = "Say why, so the forum can weigh it"
+    if expires_on <= today():
+        errors["expires_on"] = "The expiry date must be in the future"
+    elif (expires_on - today()).days > MAX_INTELLIGENCE_DAYS:
+        errors["expires_on"] = "Intelligence expires within a year; add it again if still true"
+    if errors:
+        raise ValidationError(errors)
+    entry = LocalIntelligence(
+        person=person,
+        points=points,
+        reason=reason.strip(),
+        recorded_on=today(),
+        expires_on=expires_on,
+        recorded_by=actor,
+    )
+    entry._history_user = actor  # type: ignore[attr-defined]
+    entry.save()
+    return entry

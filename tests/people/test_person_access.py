@@ -76,4 +76,5 @@ def test_auditor_sees_identity_only(cast):
     )
     assert "Jordan" in html
     # status, offending, substance misuse, addresses, agencies
-    assert html.count("Withheld.") == 5
+    # status, offending, local intelligence, substance misuse, addresses, agencies
+    assert html.count("Withheld.") == 6

@@ -126,3 +126,50 @@ def test_full_history_queries_do_not_grow(cast, django_assert_max_num_queries):
     client.get(url)
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+# Local intelligence ---------------------------------------------------------------------
+
+
+def test_police_officer_adds_intelligence_and_it_shows(cast):
+    client = signed_in_client(cast.om)
+    expires = (dt.date.today() + dt.timedelta(days=60)).strftime("%d/%m/%Y")
+    response = client.post(
+        reverse("people:intelligence_add", args=[cast.person.pk]),
+        {"points": "5", "reason": "Seen with known handlers", "expires_on": expires},
+    )
+    assert response.status_code == 302
+    html = client.get(reverse("people:detail", args=[cast.person.pk])).content.decode()
+    assert "Seen with known handlers" in html
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [({"points": "0"}, "more than 0"), ({"points": "500"}, "at most 50"),
+     ({"points": "lots"}, "as a number"), ({"reason": ""}, "Say why"),
+     ({"expires_on": "01/01/2020"}, "must be in the future"),
+     ({"expires_on": "01/01/2099"}, "within a year")],
+)  # fmt: skip
+def test_bad_intelligence_is_explained_and_not_saved(cast, data, message):
+    from tandem.selection.models import LocalIntelligence
+
+    expires = (dt.date.today() + dt.timedelta(days=60)).strftime("%d/%m/%Y")
+    post = {"points": "5", "reason": "A reason", "expires_on": expires, **data}
+    response = signed_in_client(cast.om).post(
+        reverse("people:intelligence_add", args=[cast.person.pk]), post
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not LocalIntelligence.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("viewer", 403), ("coordinator", 403), ("partner", 403), ("other_om", 404),
+     ("custody", 403), ("auditor", 403)],
+)  # fmt: skip
+def test_only_writers_of_intelligence_add_it(cast, persona, expected):
+    response = signed_in_client(cast.personas()[persona]).post(
+        reverse("people:intelligence_add", args=[cast.person.pk]), {}
+    )
+    assert response.status_code == expected
