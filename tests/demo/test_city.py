@@ -1,4 +1,4 @@
-"""The synthetic demo city: deterministic, PPO-like in proportion, and usable by every role."""
+"""The synthetic demo city in the database: organisation, people, police data and the truth."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import RunPython
 
-from tandem.core.access import people_for, today
+from tandem.core.access import people_for
 from tandem.core.audit import access_record
 from tandem.core.models import (
     AccessAction,
@@ -31,18 +33,20 @@ from tandem.core.protocol_defaults import default_rules
 from tandem.demo.generator import (
     DEMO_PASSWORD,
     PARTNERSHIP_NAME,
+    build_city,
     demo_sign_ins,
     generate_city,
-    plan_population,
     reset_database,
 )
-from tandem.demo.generator.identifiers import pnc_format, pnc_is_valid
-from tandem.demo.generator.population import CUSTODY, PersonPlan
-from tandem.people.models import EpisodeKind, Identifier, IdentifierKind, Person, Sex
+from tandem.demo.generator.reset import REFERENCE_DATA_MIGRATIONS
+from tandem.demo.models import SyntheticOffence
+from tandem.offending.catalogue import DEFAULT_OFFENCE_TYPES
+from tandem.offending.models import DrugTest, ImportBatch, Offence, OffenceType
+from tandem.people.models import Address, EpisodeKind, Person, StatusEpisode
 
 SEED = 11
-PEOPLE = 120  # enough to exercise every path while keeping database tests quick
-DAY = dt.date(2026, 3, 1)  # plans are pure functions of seed and day
+PEOPLE = 300  # enough to exercise every path while keeping database tests quick
+DAY = dt.date(2026, 3, 1)
 STUDY_AGENCY_KINDS = {
     AgencyKind.POLICE,
     AgencyKind.PROBATION,
@@ -57,95 +61,14 @@ STUDY_AGENCY_KINDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def plans() -> list[PersonPlan]:
-    # A thousand plans take well under a second and make the proportions stable.
-    return plan_population(seed=SEED, count=1000, on=DAY)
-
-
-def _age(plan: PersonPlan, on: dt.date) -> int:
-    born = plan.date_of_birth
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def _pncs(plans: list[PersonPlan]) -> list[str]:
-    return [value for p in plans for kind, value, _ in p.identifiers if kind == IdentifierKind.PNC]
-
-
-# Plans: no database needed.
-
-
-def test_same_seed_gives_the_same_people() -> None:
-    first = plan_population(seed=SEED, count=50, on=DAY)
-    again = plan_population(seed=SEED, count=50, on=DAY)
-    other = plan_population(seed=SEED + 1, count=50, on=DAY)
-    assert first == again
-    assert [(p.first_name, p.last_name) for p in first] != [
-        (p.first_name, p.last_name) for p in other
-    ]
-
-
-def test_population_looks_like_a_ppo_cohort(plans: list[PersonPlan]) -> None:
-    count = len(plans)
-    male = sum(p.sex == Sex.MALE for p in plans)
-    young = sum(18 <= _age(p, DAY) <= 25 for p in plans)
-    in_custody = sum(p.status in CUSTODY for p in plans)
-    assert male / count >= 0.9
-    assert young / count > 0.5
-    assert 0.3 <= in_custody / count <= 0.7
-    assert all(18 <= _age(p, DAY) < 50 for p in plans)
-    assert 0.2 <= sum(bool(p.aliases) for p in plans) / count <= 0.4
-    assert len({p.ethnicity for p in plans}) >= 5
-
-
-def test_aliases_include_hyphens_and_apostrophes(plans: list[PersonPlan]) -> None:
-    alias_surnames = [last for p in plans for _, last in p.aliases]
-    assert any("-" in name for name in alias_surnames)
-    assert any("'" in name for name in alias_surnames)
-
-
-def test_pnc_numbers_are_unique_and_well_formed(plans: list[PersonPlan]) -> None:
-    pncs = _pncs(plans)
-    assert len(pncs) == len(plans)  # exactly one each
-    assert len(set(pncs)) == len(pncs)
-    assert all(pnc_is_valid(value) for value in pncs)
-
-
-def test_pnc_check_letter_catches_a_wrong_letter() -> None:
-    value = pnc_format(2004, 123456)
-    assert pnc_is_valid(value)
-    wrong = value[:-1] + ("A" if value[-1] != "A" else "B")
-    assert not pnc_is_valid(wrong)
-    assert not pnc_is_valid("04/123456A")  # short form is not what the generator writes
-
-
-def test_current_status_matches_open_episodes(plans: list[PersonPlan]) -> None:
-    for plan in plans:
-        open_kinds = [e.kind for e in plan.episodes if e.end_date is None]
-        if plan.status == "liberty":
-            assert open_kinds == []
-        else:
-            assert open_kinds == [plan.status]
-        for episode in plan.episodes:
-            assert episode.start_date <= DAY
-            assert episode.end_date is None or episode.start_date <= episode.end_date <= DAY
-
-
-def test_every_person_has_exactly_one_current_address(plans: list[PersonPlan]) -> None:
-    for plan in plans:
-        assert 1 <= len(plan.addresses) <= 3
-        assert [a.end_date for a in plan.addresses].count(None) == 1
-        assert plan.addresses[-1].end_date is None
-
-
 # The saved city: generated once for the class, rolled back after its last test.
 
 
 @pytest.fixture(scope="class")
-def city(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def city(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
     with django_db_blocker.unblock(), transaction.atomic():
-        generate_city(seed=SEED, people=PEOPLE)
-        yield
+        summary = generate_city(seed=SEED, people=PEOPLE, as_of=DAY)
+        yield summary
         transaction.set_rollback(True)
 
 
@@ -159,52 +82,78 @@ class TestSavedCity:
         assert {a.kind for a in agencies} == STUDY_AGENCY_KINDS
         assert all(a.name.endswith("(demo)") for a in agencies)
         assert all(a.areas.count() == 9 for a in agencies)
-        statutory = {a.kind for a in agencies if a.statutory}
-        assert statutory == {
-            AgencyKind.POLICE,
-            AgencyKind.PROBATION,
-            AgencyKind.PRISON,
-            AgencyKind.HOUSING_AUTHORITY,
-            AgencyKind.DIP,
-            AgencyKind.PARTNERSHIP,
-        }
 
     def test_every_role_has_a_demo_user_with_the_demo_password(self) -> None:
         users = list(User.objects.select_related("agency"))
         assert {u.role for u in users} == set(Role.values)
         assert {u.username for u in users} == {s.username for s in demo_sign_ins()}
-        assert all(u.agency_id and u.job_title and u.first_name for u in users)
         assert all(u.check_password(DEMO_PASSWORD) for u in users)
         admin = User.objects.get(username="admin")
         assert admin.is_staff and admin.is_superuser
-        assert not User.objects.filter(is_superuser=True).exclude(username="admin").exists()
 
-    def test_saved_people_are_the_planned_people(self) -> None:
-        planned = plan_population(seed=SEED, count=PEOPLE, on=today())
-        saved = Person.objects.order_by("id")
-        assert [(p.first_name, p.last_name, p.date_of_birth) for p in saved] == [
-            (p.first_name, p.last_name, p.date_of_birth) for p in planned
-        ]
-        saved_pncs = set(
-            Identifier.objects.filter(kind=IdentifierKind.PNC).values_list("value", flat=True)
+    def test_saved_rows_are_the_built_city(self, city: Any) -> None:
+        built = build_city(seed=SEED, people=PEOPLE, years=10, as_of=DAY)
+        saved = list(Person.objects.order_by("id").values_list("source_ref", "last_name"))
+        assert saved == list(built.people.select("person_ref", "last_name").iter_rows())
+        assert Offence.objects.count() == built.offences.height == city.recorded_offences
+        assert SyntheticOffence.objects.count() == built.truth.height == city.true_offences
+        assert DrugTest.objects.count() == built.drug_tests.height
+        assert StatusEpisode.objects.count() == built.episodes.height
+
+    def test_people_are_synthetic_with_keys_areas_and_history(self) -> None:
+        people = Person.objects.all()
+        assert not people.filter(synthetic=False).exists()
+        assert not people.exclude(source_system="DEMO").exists()
+        assert not people.filter(residence_area__isnull=True).exists()
+        assert not people.filter(first_name_key="").exists()
+        assert Person.history.filter(history_type="+").count() == PEOPLE
+        # The residence area is the current address's area, as the people services keep it.
+        for person in people.prefetch_related("addresses")[:50]:
+            current = [a for a in person.addresses.all() if a.end_date is None]
+            assert [a.area_id for a in current] == [person.residence_area_id]
+        assert Address.objects.values("person").distinct().count() == PEOPLE
+
+    def test_police_data_and_the_truth_agree(self) -> None:
+        detected = SyntheticOffence.objects.filter(detected=True)
+        assert detected.count() == Offence.objects.count()
+        assert not detected.filter(offence__isnull=True).exists()
+        assert not SyntheticOffence.objects.filter(detected=False, offence__isnull=False).exists()
+        sample = detected.select_related("offence")[:200]
+        for truth in sample:
+            police = truth.offence
+            assert police is not None
+            assert (police.person_id, police.offence_date, police.offence_type_id) == (
+                truth.person_id, truth.offence_date, truth.offence_type_id
+            )  # fmt: skip
+        codes = set(OffenceType.objects.values_list("code", flat=True))
+        used = set(Offence.objects.values_list("offence_type__code", flat=True).distinct())
+        assert used <= codes
+
+    def test_provenance_is_recorded_in_import_batches(self) -> None:
+        batches = {b.kind: b for b in ImportBatch.objects.all()}
+        assert set(batches) == {"people", "offences", "drug-tests"}
+        assert batches["offences"].rows == Offence.objects.count()
+        assert not Offence.objects.exclude(import_batch=batches["offences"]).exists()
+        assert not DrugTest.objects.exclude(import_batch=batches["drug-tests"]).exists()
+
+    def test_new_rows_get_new_ids_after_the_bulk_load(self) -> None:
+        top = Person.objects.order_by("-id").values_list("id", flat=True).first()
+        person = Person.objects.create(
+            first_name="New", last_name="Person", date_of_birth=dt.date(1990, 1, 1), sex="male"
         )
-        assert saved_pncs == set(_pncs(planned))
-        assert not Person.objects.filter(synthetic=False).exists()
-        assert not Person.objects.filter(residence_area__isnull=True).exists()
-        assert Person.history.count() == PEOPLE  # creation history, written in bulk
+        assert top is not None and person.pk > top
 
-    def test_about_half_are_in_custody_today(self) -> None:
-        on = today()
+    def test_some_people_are_in_custody_today(self) -> None:
         in_custody = (
             Person.objects.filter(
                 episodes__kind__in=[EpisodeKind.REMAND, EpisodeKind.SENTENCED],
-                episodes__start_date__lte=on,
+                episodes__start_date__lte=DAY,
                 episodes__end_date__isnull=True,
             )
             .distinct()
             .count()
         )
-        assert 0.3 <= in_custody / PEOPLE <= 0.7
+        assert 0.02 * PEOPLE < in_custody < 0.3 * PEOPLE
 
     def test_every_partner_worker_has_people_in_scope(self) -> None:
         for user in User.objects.filter(role=Role.PARTNER_WORKER).select_related("agency"):
@@ -212,13 +161,13 @@ class TestSavedCity:
 
     def test_offender_managers_in_areas_a_and_b_have_a_caseload(self) -> None:
         for username in ("om.police", "om.probation", "viewer.police"):
-            assert people_for(User.objects.get(username=username)).count() >= 15
+            assert people_for(User.objects.get(username=username)).count() >= 30
 
 
 # The command.
 
 
-def test_command_refuses_production_mode(settings) -> None:
+def test_command_refuses_production_mode(settings: Any) -> None:
     settings.TANDEM_MODE = "production"
     with pytest.raises(CommandError, match="production"):
         call_command("demo", people=5, stdout=StringIO())
@@ -229,13 +178,15 @@ def test_command_refuses_production_mode(settings) -> None:
 
 
 @pytest.mark.django_db
-def test_command_builds_the_city_and_prints_the_sign_ins() -> None:
+def test_command_builds_the_city_and_prints_the_figures_and_sign_ins() -> None:
     out = StringIO()
-    call_command("demo", people=20, seed=3, stdout=out)
+    call_command("demo", people=60, years=3, seed=3, as_of=DAY, stdout=out)
     text = out.getvalue()
-    assert Person.objects.count() == 20
+    assert Person.objects.count() == 60
+    for words in ("true offences", "recorded by the police", "sanctions", "top tenth",
+                  "male", "aged 18-25", "in custody", "drug tests", "positive"):  # fmt: skip
+        assert words in text
     assert text.count(DEMO_PASSWORD) == 1
-    assert "synthetic demo accounts" in text
     for sign_in in demo_sign_ins():
         assert sign_in.username in text
 
@@ -249,15 +200,24 @@ def test_command_refuses_a_database_that_already_has_a_partnership() -> None:
 
 
 @pytest.mark.django_db
-def test_reset_empties_everything_and_keeps_the_log_append_only() -> None:
-    call_command("demo", people=10, stdout=StringIO())
+def test_command_checks_its_arguments() -> None:
+    with pytest.raises(CommandError, match="--years"):
+        call_command("demo", people=5, years=0, stdout=StringIO())
+    with pytest.raises(CommandError, match="--people"):
+        call_command("demo", people=-1, stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_reset_empties_everything_and_keeps_reference_data_and_the_log_append_only() -> None:
+    call_command("demo", people=10, years=2, stdout=StringIO())
     viewer = User.objects.get(username="om.police")
     access_record(actor=viewer, action=AccessAction.VIEW_PERSON, person=Person.objects.first())
     try:
-        call_command("demo", people=12, seed=4, reset=True, stdout=StringIO())
+        call_command("demo", people=12, years=2, seed=4, reset=True, stdout=StringIO())
         assert Person.objects.count() == 12
         assert not AccessEvent.objects.exists()
         assert ProtocolRule.objects.count() == len(default_rules())
+        assert OffenceType.objects.count() == len(DEFAULT_OFFENCE_TYPES)
         viewer = User.objects.get(username="om.police")
         event = access_record(actor=viewer, action=AccessAction.SEARCH)
         with pytest.raises(DatabaseError), transaction.atomic():
@@ -265,3 +225,19 @@ def test_reset_empties_everything_and_keeps_the_log_append_only() -> None:
     finally:
         # flush recreated content types inside this test's transaction, which rolls back.
         ContentType.objects.clear_cache()
+
+
+def test_reset_knows_every_data_migration_that_ships_reference_data() -> None:
+    """Forward-only RunPython operations install reference data; reset must rerun them."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    installers = {
+        migration.__module__
+        for migration in loader.disk_migrations.values()
+        for operation in migration.operations
+        if isinstance(operation, RunPython)
+        and operation.reverse_code is RunPython.noop
+        and migration.__module__.startswith("tandem.")
+    }
+    # The sharing protocol's defaults are reinstalled by protocol_install_defaults.
+    protocol = "tandem.core.migrations.0003_protocol_defaults_and_append_only_log"
+    assert installers - {protocol} == set(REFERENCE_DATA_MIGRATIONS)

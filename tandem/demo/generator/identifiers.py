@@ -3,7 +3,6 @@ exercised the way live data would exercise them."""
 
 from __future__ import annotations
 
-import random
 import re
 
 # The Police National Computer check character: (two-digit year followed by the serial padded
@@ -30,35 +29,3 @@ def pnc_is_valid(value: str) -> bool:
         return False
     year, serial, letter = match.groups()
     return pnc_check_letter(int(year), int(serial)) == letter
-
-
-class IdentifierIssuer:
-    """Issues PNC and NOMIS numbers that are unique across one generated city."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self._rng = rng
-        self._pncs: set[str] = set()
-        self._nomis: set[str] = set()
-
-    def pnc(self, year: int) -> str:
-        """A new PNC number first recorded in the given year."""
-        while True:
-            # Serials run to seven digits; most issued numbers are well under a million.
-            value = pnc_format(year, self._rng.randint(1, 999_999))
-            if value not in self._pncs:
-                self._pncs.add(value)
-                return value
-
-    def nomis(self) -> str:
-        """A new prison (NOMIS) number, such as A1234BC."""
-        letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
-        while True:
-            value = (
-                self._rng.choice("AG")
-                + f"{self._rng.randint(0, 9999):04d}"
-                + self._rng.choice(letters)
-                + self._rng.choice(letters)
-            )
-            if value not in self._nomis:
-                self._nomis.add(value)
-                return value
