@@ -52,7 +52,8 @@ def govuk_error_summary(*forms_: forms.Form) -> dict[str, Any]:
             errors.append({"href": "", "message": message})
         for field in form:
             for message in field.errors:
-                errors.append({"href": f"#{field.id_for_label}", "message": message})
+                anchor = field.id_for_label or field.auto_id
+                errors.append({"href": f"#{anchor}", "message": message})
     return {"errors": errors}
 
 
