@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+# Dates as people type them: day/month/year first, ISO accepted.
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y"]
+
 
 class SignInForm(forms.Form):
     username = forms.CharField(

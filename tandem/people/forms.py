@@ -5,9 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from tandem.core.access import today
+from tandem.core.forms import DATE_FORMATS
 from tandem.core.models import Agency
-
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y"]
 
 
 class SearchForm(forms.Form):

@@ -9,11 +9,11 @@ from typing import Any
 from django import forms
 
 from tandem.core.access import today
+from tandem.core.forms import DATE_FORMATS
 
 from .criteria import Band, Criteria
 from .models import CriteriaVersion
 
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y"]
 BAND_PATTERN = re.compile(r"^\s*(\d+)\s*:\s*(\d+(?:\.\d+)?)\s*$")
 
 

@@ -12,11 +12,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ..audit import access_record
+from ..forms import DATE_FORMATS
 from ..models import AccessAction, Role, User
 from ..permissions import role_required
 from ..selectors import AccessLogFilter, access_events
-
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y"]
 
 
 class AccessLogFilterForm(forms.Form):
