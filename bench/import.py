@@ -110,12 +110,15 @@ def plain_copy(path: Path) -> float:
         cursor.execute("DROP TABLE IF EXISTS bench_plain_copy")
         cursor.execute(f"CREATE TABLE bench_plain_copy ({columns})")
     started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        sql = "COPY bench_plain_copy FROM STDIN WITH (FORMAT csv, HEADER true)"
-        with cursor.cursor.copy(sql) as copy:  # type: ignore[attr-defined]
-            with path.open("rb") as handle:
-                while block := handle.read(1 << 20):
-                    copy.write(block)
+    sql = "COPY bench_plain_copy FROM STDIN WITH (FORMAT csv, HEADER true)"
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        path.open("rb") as handle,
+        cursor.cursor.copy(sql) as copy,
+    ):
+        while block := handle.read(1 << 20):
+            copy.write(block)
     elapsed = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_plain_copy")
@@ -141,7 +144,7 @@ def main() -> None:
 
     from tandem.core.access import today
     from tandem.core.models import Area, Partnership
-    from tandem.offending.imports import TextProgress, import_file
+    from tandem.offending.imports import ImportResult, TextProgress, import_file
     from tandem.offending.models import Offence, OffenceType
 
     call_command("migrate", verbosity=0)
@@ -160,36 +163,34 @@ def main() -> None:
     size_mb = offences_path.stat().st_size / 1e6
     progress = TextProgress(sys.stderr)
 
-    def timed(kind: str, path: Path) -> tuple[float, object]:
+    def timed(kind: str, path: Path) -> tuple[float, ImportResult]:
         started = time.perf_counter()
         result = import_file(kind, path, progress=progress)
         return time.perf_counter() - started, result
 
-    people_seconds, people_result = timed("people", people_path)
+    people_seconds, _ = timed("people", people_path)
     first_seconds, first = timed("offences", offences_path)
     copy_seconds = plain_copy(offences_path)
     again_seconds, again = timed("offences", offences_path)
-    assert first.rejected == 0 and first.counts.created == args.rows, first.counts  # type: ignore[attr-defined]
-    assert again.counts.unchanged == args.rows, again.counts  # type: ignore[attr-defined]
+    assert first.rejected == 0 and first.counts.created == args.rows, first.counts
+    assert again.counts.unchanged == args.rows, again.counts
     assert Offence.objects.count() == args.rows
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
-        version = cursor.fetchone()[0].split(" on ")[0]  # type: ignore[index]
-    rate = args.rows / first_seconds
+        version = str(cursor.fetchone()[0]).split(" on ")[0]
+    rows = args.rows
     print(f"{version}; {os.cpu_count()} cores")
-    print(
-        f"people import: {people:,} rows in {people_seconds:.2f} s ({people / people_seconds:,.0f} rows/s)"
-    )
-    print(f"offences file: {args.rows:,} rows, {size_mb:.0f} MB")
-    print(f"offences import (read, validate, write): {first_seconds:.2f} s, {rate:,.0f} rows/s")
-    print(
-        f"plain COPY into a table of text columns: {copy_seconds:.2f} s, {args.rows / copy_seconds:,.0f} rows/s"
-    )
+    print(f"people import: {people:,} rows in {people_seconds:.2f} s", end=" ")
+    print(f"({people / people_seconds:,.0f} rows/s)")
+    print(f"offences file: {rows:,} rows, {size_mb:.0f} MB")
+    print(f"offences import (read, validate, write): {first_seconds:.2f} s,", end=" ")
+    print(f"{rows / first_seconds:,.0f} rows/s")
+    print(f"plain COPY into a table of text columns: {copy_seconds:.2f} s,", end=" ")
+    print(f"{rows / copy_seconds:,.0f} rows/s")
     print(f"ratio import / plain COPY: {first_seconds / copy_seconds:.1f}")
-    print(
-        f"re-import of the same file (nothing changes): {again_seconds:.2f} s, {args.rows / again_seconds:,.0f} rows/s"
-    )
+    print(f"re-import of the same file (nothing changes): {again_seconds:.2f} s,", end=" ")
+    print(f"{rows / again_seconds:,.0f} rows/s")
     if server is not None:
         connection.close()
         server.cleanup()  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ admin.site.site_title = "Tandem administration"
 urlpatterns = [
     path("", include("tandem.core.urls")),
     path("people/", include("tandem.people.urls")),
+    path("import/", include("tandem.offending.urls")),
     path("selection/", include("tandem.selection.urls")),
     path("admin/", admin.site.urls),
 ]

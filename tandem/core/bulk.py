@@ -62,7 +62,7 @@ def write_frame(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = f"COPY {quote(table)} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-            with cursor.cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+            with cursor.cursor.copy(sql) as copy:
                 for start in range(0, frame.height, chunk_rows):
                     chunk = frame.slice(start, chunk_rows)
                     copy.write(_csv_bytes(chunk))

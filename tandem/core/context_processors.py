@@ -23,6 +23,8 @@ def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
     if user.role == Role.AUDITOR:
         items.append(("Access log", reverse("core:access_log")))
     if user.role == Role.COORDINATOR:
+        items.append(("Import data", reverse("offending:import")))
+    if user.role == Role.COORDINATOR:
         items.append(("Selection", reverse("selection:home")))
     if user.role in {Role.OFFENDER_MANAGER, Role.COORDINATOR, Role.VIEWER}:
         items.append(("OGRS3", reverse("selection:ogrs3")))

@@ -84,6 +84,12 @@ class ImportBatch(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     partial = models.BooleanField(default=False, help_text="Valid rows written, bad rows skipped")
+    errors = models.PositiveIntegerField(
+        default=0, help_text="Errors found; a row may have several"
+    )
+    # The error list (row, column, reason: never a cell's value) as gzip-compressed CSV, so
+    # the web page can offer it for download without keeping files on disk.
+    error_file = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at"]
@@ -93,14 +99,29 @@ class ImportBatch(models.Model):
         return f"{self.get_kind_display()} import {self.pk}"
 
 
+# Offences arrive a million at a time (bench/import.py). PostgreSQL checks a foreign-key
+# constraint with one trigger query per row, which alone would take longer than the whole
+# rest of the import, so these keys are not database constraints. The importer checks every
+# id with one set-based query per table, locking the rows it refers to as the constraint
+# would (tandem.offending.imports.writing.lock_referenced); deletions keep their on_delete
+# rules in Django; other writers of offences (the demo) write ids they have just read. The
+# single-column indexes Django adds to foreign keys are left out too: person_id leads
+# offence_person_date, and the others are read only when reference data is deleted.
+_BULK_KEY: dict = {"db_index": False, "db_constraint": False}
+
+
 class Offence(models.Model):
     """One recorded offence and what became of it. Imported facts: changes come by re-import."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="offences")
-    offence_type = models.ForeignKey(OffenceType, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="offences", **_BULK_KEY
+    )
+    offence_type = models.ForeignKey(
+        OffenceType, on_delete=models.PROTECT, related_name="+", **_BULK_KEY
+    )
     offence_date = models.DateField()
     area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", **_BULK_KEY
     )
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
     sanction_date = models.DateField(null=True, blank=True)
@@ -108,7 +129,7 @@ class Offence(models.Model):
     source_system = models.CharField(max_length=50)
     source_ref = models.CharField(max_length=100)
     import_batch = models.ForeignKey(
-        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+", **_BULK_KEY
     )
 
     class Meta:
