@@ -1,12 +1,12 @@
 """Server time of the main pages at demo scale, on PostgreSQL.
 
 Builds the demo city (10,000 people as `make demo` does, or --people N) in a throwaway
-PostgreSQL (or DATABASE_URL), then times each page through Django's test client, signed in
-as the demo police offender manager. The reference is the sign-in page rendered in the same process: a page with the
-same template and middleware but no data, so the ratio shows what the data costs whatever
-the machine's speed.
+PostgreSQL (or DATABASE_URL), then times each page through Django's test client, signed
+in as the demo police offender manager. The reference is the sign-in page rendered in the
+same process: a page with the same template and middleware but no data, so the ratio shows
+what the data costs whatever the machine's speed.
 
-    uv run python bench/pages.py [--people 300] [--repeat 50]
+    uv run python bench/pages.py [--people 10000] [--repeat 50]
 """
 
 from __future__ import annotations
