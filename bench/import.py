@@ -8,7 +8,9 @@ people importer, writes --rows valid offence rows to a CSV file, and times:
   process: the floor any import of this file could reach on this machine;
 - importing the same file again, which must change nothing.
 
-    uv run python bench/import.py [--rows 1000000] [--seed 1]
+    uv run python bench/import.py [--rows 1000000] [--people N] [--seed 1]
+
+With DATABASE_URL, use an empty database: the figures assume the offences are all new.
 """
 
 from __future__ import annotations
@@ -131,7 +133,6 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=0, help="default: rows / 10")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    people = args.people or max(args.rows // 10, 1)
 
     server = _database()
     os.environ["TANDEM_MODE"] = "test"
@@ -144,8 +145,6 @@ def main() -> None:
 
     from tandem.core.access import today
     from tandem.core.models import Area, Partnership
-    from tandem.offending.imports import ImportResult, TextProgress, import_file
-    from tandem.offending.models import Offence, OffenceType
 
     call_command("migrate", verbosity=0)
     partnership, _ = Partnership.objects.get_or_create(name="Bench Partnership")
@@ -155,7 +154,22 @@ def main() -> None:
         )
     rng = np.random.default_rng(args.seed)
     day = today()
-    work = Path(tempfile.mkdtemp(prefix="tandem-bench-import-"))
+    with tempfile.TemporaryDirectory(prefix="tandem-bench-import-") as work:
+        try:
+            _measure(args, Path(work), rng, day)
+        finally:
+            if server is not None:
+                connection.close()
+                server.cleanup()  # type: ignore[attr-defined]
+
+
+def _measure(args: argparse.Namespace, work: Path, rng: np.random.Generator, day: dt.date) -> None:
+    from django.db import connection
+
+    from tandem.offending.imports import ImportResult, TextProgress, import_file
+    from tandem.offending.models import Offence, OffenceType
+
+    people = args.people or max(args.rows // 10, 1)
     people_path, offences_path = work / "people.csv", work / "offences.csv"
     people_file(people_path, people, rng, day)
     codes = list(OffenceType.objects.values_list("code", flat=True))
@@ -191,9 +205,6 @@ def main() -> None:
     print(f"ratio import / plain COPY: {first_seconds / copy_seconds:.1f}")
     print(f"re-import of the same file (nothing changes): {again_seconds:.2f} s,", end=" ")
     print(f"{rows / again_seconds:,.0f} rows/s")
-    if server is not None:
-        connection.close()
-        server.cleanup()  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

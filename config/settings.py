@@ -233,6 +233,8 @@ LOGGING = {
 # Partner workers keep sight of a person for this many days after their engagement ends.
 PARTNER_ACCESS_GRACE_DAYS = env_int("PARTNER_ACCESS_GRACE_DAYS", 90)
 SEARCH_RESULT_LIMIT = env_int("SEARCH_RESULT_LIMIT", 50)
+# Largest file a coordinator may upload to Import data; set the proxy's body limit to match.
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 20)
 
 SILENCED_SYSTEM_CHECKS = [
     # Lockout is per account: locking by address would lock out a whole police station

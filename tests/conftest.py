@@ -1,3 +1,3 @@
-"""Shared fixtures; persona fixtures live in tests/personas.py."""
+"""Shared fixtures: personas (tests/personas.py) and the browser harness."""
 
-pytest_plugins = ["tests.personas"]
+pytest_plugins = ["tests.personas", "tests.browser_harness"]

@@ -21,7 +21,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core.models import AgencyKind, Area, Role, User
-from tandem.core.protocol_defaults import protocol_install_defaults
+from tandem.core.reference_data import reference_data_install
 from tandem.people import services
 from tandem.people.models import Person
 
@@ -78,9 +78,9 @@ def signed_in_client(user: User) -> Client:
 
 @pytest.fixture
 def cast(db) -> Cast:
-    # Transactional tests (the browser ones) truncate tables, the protocol's migration rows
-    # included; put the defaults back so every test starts from the shipped protocol.
-    protocol_install_defaults()
+    # Transactional tests (the browser ones) truncate tables, the rows data migrations
+    # shipped included; put them back so every test starts from the shipped defaults.
+    reference_data_install()
     area_a = AreaFactory(code="A", name="Area A")
     area_b = AreaFactory(code="B", name="Area B")
     police = AgencyFactory(name="Test Police", kind=AgencyKind.POLICE)

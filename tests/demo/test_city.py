@@ -30,6 +30,7 @@ from tandem.core.models import (
     User,
 )
 from tandem.core.protocol_defaults import default_rules
+from tandem.core.reference_data import REFERENCE_DATA_MIGRATIONS
 from tandem.demo.generator import (
     DEMO_PASSWORD,
     PARTNERSHIP_NAME,
@@ -38,7 +39,6 @@ from tandem.demo.generator import (
     generate_city,
     reset_database,
 )
-from tandem.demo.generator.reset import REFERENCE_DATA_MIGRATIONS
 from tandem.demo.models import SyntheticOffence
 from tandem.offending.catalogue import DEFAULT_OFFENCE_TYPES
 from tandem.offending.models import DrugTest, ImportBatch, Offence, OffenceType

@@ -1,4 +1,4 @@
-"""The import journey in Chromium, with axe on every page (the browser harness's fixtures)."""
+"""The import journey in Chromium, with axe on every page (tests/browser_harness.py)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,9 @@ import pytest
 from tandem.offending.imports import import_file
 from tandem.offending.models import Offence
 
-from ..browser import conftest as harness
 from .files import PEOPLE_COLUMNS, csv_bytes, offence, offences_file, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# The browser harness's fixtures, which pytest only offers to tests under tests/browser.
-browser = harness.browser
-journey = harness.journey
 
 
 def test_coordinator_uploads_a_bad_file_then_a_good_one(cast, journey, tmp_path):

@@ -52,6 +52,8 @@ def test_xlsx_cells_are_text_and_blank_rows_keep_numbering():
         (b"a,b\n,\n", "x.csv", "header row but no data rows"),
         (b"a,A \n1,2\n", "x.csv", "appear more than once in the header: a."),
         (b"a,b\n1,2,3\n", "x.csv", "could not be read as CSV"),
+        (b"a;b;c\n1;2;3\n", "x.csv", "semicolons or tabs"),
+        (b"a\tb\n1\t2\n", "x.csv", "semicolons or tabs"),
         (b"a,b\n\xff\xfe,2\n", "x.csv", "could not be read as CSV"),
         (b"\xd0\xcf\x11\xe0rest", "x.xls", "old Excel format"),
         (b"PK\x03\x04 not really a workbook", "x.xlsx", "could not be read as XLSX"),

@@ -5,22 +5,15 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from tandem.core.protocol_defaults import protocol_install_defaults
+from tandem.core.reference_data import reference_data_install
 
 # The migration that made the access log append-only owns the trigger SQL; reuse it verbatim.
 _APPEND_ONLY_MIGRATION = "tandem.core.migrations.0003_protocol_defaults_and_append_only_log"
-# Data migrations that ship reference data: flush empties their tables, so reset runs their
-# install functions again (each is idempotent). tests/demo checks this list is complete.
-REFERENCE_DATA_MIGRATIONS = (
-    "tandem.offending.migrations.0002_default_catalogue",
-    "tandem.selection.migrations.0002_default_criteria",
-)
 
 
 def _statements(migration: ModuleType, *, install: bool) -> list[str]:
@@ -52,7 +45,4 @@ def reset_database() -> None:
         call_command("flush", interactive=False, verbosity=0)
         _execute(_statements(migration, install=True))
         # flush also empties the tables that migrations filled with reference data.
-        protocol_install_defaults()
-        for name in REFERENCE_DATA_MIGRATIONS:
-            # The install functions take the app registry and a schema editor they never use.
-            importlib.import_module(name).install(django_apps, None)
+        reference_data_install()

@@ -95,6 +95,11 @@ def read_table(source: Path | bytes, file_name: str) -> pl.DataFrame:
     if raw.height == 0:
         raise ImportFileError("The file is empty.")
     header = [normalise_name(str(v or "")) for v in raw.row(0)]
+    if kind == "csv" and len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        raise ImportFileError(
+            "The file seems to separate its columns with semicolons or tabs. Save it as "
+            "comma-separated CSV (or XLSX) and try again."
+        )
     # Spreadsheets leave unnamed columns where a stray cell was typed; they carry no field.
     keep = [i for i, name in enumerate(header) if name]
     if not keep:

@@ -1,5 +1,8 @@
 """Browser harness: Playwright for Python driving Debian's Chromium against a live server.
 
+A pytest plugin (listed in tests/conftest.py) so that every browser test, in any folder,
+shares one Chromium: Playwright's sync API cannot start twice in one process.
+
 Every page a journey visits through `visit` gets a screenshot in test-artifacts/screenshots
 and an axe-core run that fails the test on any serious or critical violation.
 """
@@ -22,19 +25,11 @@ from tandem.core.models import User
 # (reading a TOTP secret, checking the access log) are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PASSWORD = "correct horse battery staple"
-
-pytestmark = pytest.mark.browser
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/browser" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
