@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -72,7 +73,7 @@ class Context:
         self._pncs = None
 
 
-class Spec:
+class Spec(ABC):
     """One kind of import: its columns, how to check a frame of it, and how to write it."""
 
     kind: ImportBatch.Kind
@@ -126,14 +127,17 @@ class Spec:
             ),
         ]
 
+    @abstractmethod
     def prepare(self, frame: pl.DataFrame, context: Context) -> pl.DataFrame:
         """The frame with parsed and looked-up columns added, for the checks to read."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def checks(self, context: Context) -> list[Check]:
         """The rules, in the order their errors are listed within a row."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def write(
         self,
         valid: pl.DataFrame,
@@ -143,4 +147,4 @@ class Spec:
         progress: Progress,
     ) -> Counts:
         """Upsert the valid rows; `present` names the file's columns (absent ones are kept)."""
-        raise NotImplementedError
+        ...
