@@ -35,6 +35,9 @@ EXPECTED_GET = {
     "history": _record_page,
     "who_viewed": lambda p: 200 if p == "auditor" else 403,
     "admin": lambda p: 200 if p == "admin" else 403,
+    "import": lambda p: 200 if p == "coordinator" else 403,
+    "selection": lambda p: 200 if p == "coordinator" else 403,
+    "ogrs3": lambda p: 200 if p in {"om", "other_om", "viewer", "coordinator"} else 403,
 }
 
 
@@ -49,6 +52,9 @@ def _urls(cast) -> dict[str, str]:
         "history": reverse("people:history", args=[pk]),
         "who_viewed": reverse("people:access", args=[pk]),
         "admin": reverse("admin:index"),
+        "import": reverse("offending:import"),
+        "selection": reverse("selection:home"),
+        "ogrs3": reverse("selection:ogrs3"),
     }
 
 
