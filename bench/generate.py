@@ -23,9 +23,8 @@ def _plain_copy_seconds() -> float:
     """Seconds to COPY the offence rows just written into a table with nothing to check."""
     from django.db import connection, transaction
 
-    from tandem.core.bulk import write_frame
+    from tandem.core.bulk import read_frame, write_frame
     from tandem.offending.models import Offence
-    from tandem.selection.inputs import read_frame
 
     fields = Offence._meta.concrete_fields
     columns = [str(f.column) for f in fields]

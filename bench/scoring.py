@@ -42,9 +42,10 @@ def main() -> None:
     import polars as pl
 
     from tandem.core.access import today
+    from tandem.core.bulk import read_frame
     from tandem.offending.models import Offence
     from tandem.selection.criteria import DEFAULT_PPO
-    from tandem.selection.inputs import load_inputs, read_frame
+    from tandem.selection.inputs import load_inputs
     from tandem.selection.scoring import months_before, score
 
     if Offence.objects.count() < 900_000:

@@ -87,7 +87,34 @@ def insert_frame(model: type[Model], frame: pl.DataFrame, *, batch_size: int = 5
 
 def fetch_frame(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
     """The rows of a query as a polars frame with the given column names and types."""
+    if not params:
+        return read_frame(sql, schema)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def read_frame(sql: str, schema: dict[str, Any]) -> pl.DataFrame:
+    """Run a query (no parameters) and return its rows as a typed polars frame.
+
+    On PostgreSQL the rows stream out through COPY as CSV, far faster than fetching tuples.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for block in copy:
+                    buffer.write(block)
+            if buffer.tell() == 0:
+                return pl.DataFrame(schema=schema)
+            # PostgreSQL writes booleans as t and f: read them as text, then convert.
+            booleans = [name for name, kind in schema.items() if kind == pl.Boolean]
+            as_text = {n: (pl.String if n in booleans else k) for n, k in schema.items()}
+            frame = pl.read_csv(
+                buffer.getvalue(), has_header=False, new_columns=list(schema),
+                schema_overrides=as_text, try_parse_dates=False,
+            )  # fmt: skip
+            return frame.with_columns(pl.col(n) == "t" for n in booleans)
+        cursor.execute(sql)
+        return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from tandem.core.bulk import read_frame
 from tandem.core.models import Area
 
 from .capacity import share_capacity
 from .criteria import PERSISTENT_OFFENDER_RULE, Criteria
-from .inputs import load_inputs, read_frame
+from .inputs import load_inputs
 from .scoring import ScoringInputs, months_before, score
 from .selectors import CAPACITY_FLOOR, DEFAULT_PARTNERSHIP_CAPACITY
 

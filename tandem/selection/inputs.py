@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-from typing import Any
 
 import polars as pl
 from django.db import connection
 
+from tandem.core.bulk import read_frame
 from tandem.offending.models import DrugTest, Offence, OffenceType, TestResult
 from tandem.people.models import Address, EpisodeKind, Person, StatusEpisode
 
@@ -16,31 +15,6 @@ from .models import LocalIntelligence
 from .scoring import ScoringInputs
 
 RESIDENTIAL = [Address.Kind.HOME, Address.Kind.HOSTEL, Address.Kind.TEMPORARY]
-
-
-def read_frame(sql: str, schema: dict[str, Any]) -> pl.DataFrame:
-    """Run a query (no parameters) and return its rows as a typed polars frame.
-
-    On PostgreSQL the rows stream out through COPY as CSV, far faster than fetching tuples.
-    """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.BytesIO()
-            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
-                for block in copy:
-                    buffer.write(block)
-            if buffer.tell() == 0:
-                return pl.DataFrame(schema=schema)
-            # PostgreSQL writes booleans as t and f: read them as text, then convert.
-            booleans = [name for name, kind in schema.items() if kind == pl.Boolean]
-            as_text = {n: (pl.String if n in booleans else k) for n, k in schema.items()}
-            frame = pl.read_csv(
-                buffer.getvalue(), has_header=False, new_columns=list(schema),
-                schema_overrides=as_text, try_parse_dates=False,
-            )  # fmt: skip
-            return frame.with_columns(pl.col(n) == "t" for n in booleans)
-        cursor.execute(sql)
-        return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
 
 
 def _table(model: type) -> str:
