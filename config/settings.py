@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tandem.people",
     "tandem.offending",
     "tandem.selection",
+    "tandem.cohort",
     "tandem.demo",
 ]
 

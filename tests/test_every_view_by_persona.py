@@ -37,7 +37,14 @@ EXPECTED_GET = {
     "admin": lambda p: 200 if p == "admin" else 403,
     "import": lambda p: 200 if p == "coordinator" else 403,
     "selection": lambda p: 200 if p == "coordinator" else 403,
+    "backtest": lambda p: 200 if p == "coordinator" else 403,
     "ogrs3": lambda p: 200 if p in {"om", "other_om", "viewer", "coordinator"} else 403,
+    "candidates": lambda p: 200 if p in {"om", "other_om", "coordinator"} else 403,
+    "nominations": lambda p: 200 if p in {"om", "other_om", "coordinator"} else 403,
+    # Nominating opens the person: the other area's offender manager finds nobody there.
+    "nominate": lambda p: {"om": 200, "coordinator": 200, "other_om": 404}.get(p, 403),
+    "capacity": lambda p: 200 if p == "coordinator" else 403,
+    "capacity_edit": lambda p: 200 if p == "coordinator" else 403,
 }
 
 
@@ -54,7 +61,13 @@ def _urls(cast) -> dict[str, str]:
         "admin": reverse("admin:index"),
         "import": reverse("offending:import"),
         "selection": reverse("selection:home"),
+        "backtest": reverse("selection:backtest"),
         "ogrs3": reverse("selection:ogrs3"),
+        "candidates": reverse("selection:run_latest"),
+        "nominations": reverse("selection:nominations"),
+        "nominate": reverse("selection:nominate", args=[pk]),
+        "capacity": reverse("selection:capacity"),
+        "capacity_edit": reverse("selection:capacity_edit", args=[cast.area_a.pk]),
     }
 
 

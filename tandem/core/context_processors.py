@@ -26,6 +26,10 @@ def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Import data", reverse("offending:import")))
     if user.role == Role.COORDINATOR:
         items.append(("Selection", reverse("selection:home")))
+    if user.role == Role.OFFENDER_MANAGER:
+        items.append(("Candidates", reverse("selection:run_latest")))
+    if user.role in {Role.OFFENDER_MANAGER, Role.COORDINATOR}:
+        items.append(("Nominations", reverse("selection:nominations")))
     if user.role in {Role.OFFENDER_MANAGER, Role.COORDINATOR, Role.VIEWER}:
         items.append(("OGRS3", reverse("selection:ogrs3")))
     items.append(("Sharing protocol", reverse("core:protocol")))
@@ -33,10 +37,11 @@ def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Administration", reverse("admin:index")))
     path = request.path
     home = reverse("core:home")
-    return [
-        {"label": label, "url": url, "active": path == url if url == home else path.startswith(url)}
-        for label, url in items
-    ]
+    # The longest matching link is the current section (/selection/nominations/ is
+    # Nominations, not Selection).
+    matching = [url for _, url in items if (path == url if url == home else path.startswith(url))]
+    current = max(matching, key=len, default=None)
+    return [{"label": label, "url": url, "active": url == current} for label, url in items]
 
 
 def tandem(request: HttpRequest) -> dict[str, Any]:

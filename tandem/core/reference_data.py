@@ -16,11 +16,12 @@ from .protocol_defaults import protocol_install_defaults
 REFERENCE_DATA_MIGRATIONS = (
     "tandem.offending.migrations.0002_default_catalogue",
     "tandem.selection.migrations.0002_default_criteria",
+    "tandem.cohort.migrations.0002_ppo_scheme",
 )
 
 
 def reference_data_install() -> None:
-    """Put back the default protocol, offence catalogue and criteria where they are missing."""
+    """Put back the shipped protocol, catalogue, criteria and PPO scheme where missing."""
     protocol_install_defaults()
     for name in REFERENCE_DATA_MIGRATIONS:
         # The install functions take the app registry and a schema editor they never use.

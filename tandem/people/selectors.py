@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Concat
 
+from tandem.cohort.models import Membership
 from tandem.core.access import PersonGrants, grants_for, people_for, person_for, today
 from tandem.core.categories import Category
 from tandem.core.models import User
@@ -18,7 +19,7 @@ from tandem.offending.selectors import (
     drug_test_summary,
     offending_summary,
 )
-from tandem.selection.models import LocalIntelligence
+from tandem.selection.models import LocalIntelligence, Nomination, NominationStatus
 
 from .models import Address, Alias, Engagement, Identifier, IdentifierKind, Person, StatusEpisode
 from .search import ParsedQuery
@@ -113,6 +114,14 @@ class PersonRecord:
     offending: OffendingSummary | None = None
     drug_tests: DrugTestSummary | None = None
     intelligence: list[LocalIntelligence] = field(default_factory=list)
+    # PPO status is what the custody-suite check discloses, so it goes with identity.
+    memberships: list[Membership] = field(default_factory=list)
+    nomination: Nomination | None = None
+
+    @property
+    def current_membership(self) -> Membership | None:
+        day = today()
+        return next((m for m in self.memberships if m.is_current_on(day)), None)
 
 
 def person_record(actor: User, person_id: object) -> PersonRecord:
@@ -123,6 +132,8 @@ def person_record(actor: User, person_id: object) -> PersonRecord:
     if grants.can_read(Category.IDENTITY):
         record.aliases = list(person.aliases.all())
         record.identifiers = list(person.identifiers.all())
+        record.memberships = list(person.memberships.select_related("scheme", "area"))
+        record.nomination = person.nominations.filter(status=NominationStatus.OPEN).first()
     if grants.can_read(Category.ACCOMMODATION):
         record.addresses = list(person.addresses.select_related("area"))
     if grants.can_read(Category.OFFENDING):

@@ -11,6 +11,7 @@ city it also measures against true offending, undetected offences included.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -31,6 +32,23 @@ class Share:
     people: int
     offences: int
     share: float  # of all offences in the follow-up
+
+
+@dataclass
+class Concentration:
+    """How concentrated the follow-up's offences were among the people who committed them."""
+
+    offenders: int
+    offences: int
+    # (share of offenders, share of offences), the most prolific first, from (0, 0) to (1, 1).
+    curve: list[tuple[float, float]]
+    # (fraction, share of offences) for the most prolific 1%, 5%, 10%, 20% and 50%.
+    top: list[tuple[float, float]]
+
+
+# Enough points for a smooth chart however many offended; the exact curve has one per person.
+CURVE_POINTS = 1000
+TOP_FRACTIONS = (0.01, 0.05, 0.10, 0.20, 0.50)
 
 
 @dataclass
@@ -55,6 +73,8 @@ class BacktestResult:
     overall: AreaResult
     curve: list[tuple[float, float]] = field(default_factory=list)  # (people share, offences share)
     cohort_on_curve: tuple[float, float] = (0.0, 0.0)
+    concentration: Concentration | None = None  # of recorded offences; None if there were none
+    true_concentration: Concentration | None = None  # of true offences, on the synthetic city
 
 
 def months_after(day: dt.date, months: int) -> dt.date:
@@ -180,7 +200,58 @@ def backtest(
         overall=overall,
         curve=curve,
         cohort_on_curve=point,
+        concentration=concentration(future),
+        true_concentration=concentration(true_counts) if true_counts is not None else None,
     )
+
+
+def backtest_compare(
+    *,
+    criteria: Criteria,
+    other: Criteria | None,
+    as_of: dt.date,
+    horizon_months: int = 12,
+    load: Callable[[dt.date], ScoringInputs] = load_inputs,
+    truth: pl.DataFrame | None = None,
+) -> tuple[BacktestResult, BacktestResult | None]:
+    """Backtest one criteria version and, if given, another over the same dates.
+
+    Both read the same two snapshots and the same true offences, so the database is read
+    once and the only difference between the results is the criteria.
+    """
+    if horizon_months < 1:
+        raise ValueError("The follow-up must be at least one month")
+    cached = functools.cache(load)
+    if truth is None:
+        truth = _true_offences(as_of, months_after(as_of, horizon_months))
+
+    def run(version: Criteria) -> BacktestResult:
+        return backtest(
+            criteria=version, as_of=as_of, horizon_months=horizon_months, load=cached, truth=truth
+        )
+
+    return run(criteria), run(other) if other is not None else None
+
+
+def concentration(counts: pl.DataFrame, points: int = CURVE_POINTS) -> Concentration | None:
+    """The concentration curve of per-person offence counts (person_id, n), at most `points`."""
+    ordered = counts.sort("n", descending=True)["n"]
+    people, total = ordered.len(), int(ordered.sum() or 0)
+    if not people or not total:
+        return None
+    cumulative = ordered.cum_sum()
+    # Evenly spaced ranks, always ending with the last person so the curve reaches (1, 1).
+    step = max(1, -(-people // points))
+    ranks = [*range(step, people, step), people]
+    shares = cumulative.gather([k - 1 for k in ranks]).to_list()
+    curve = [(0.0, 0.0)] + [
+        (k / people, int(n) / total) for k, n in zip(ranks, shares, strict=True)
+    ]
+    top = []
+    for fraction in TOP_FRACTIONS:
+        k = max(1, round(people * fraction))
+        top.append((fraction, int(cumulative[k - 1]) / total))
+    return Concentration(offenders=people, offences=total, curve=curve, top=top)
 
 
 def _concentration(

@@ -218,3 +218,61 @@ class IntelligenceForm(forms.Form):
             "invalid": "Enter the expiry date as day/month/year, like 27/02/2027",
         },
     )
+
+
+class NominationForm(forms.Form):
+    reason = forms.CharField(
+        label="Why nominate this person?",
+        help_text="From the list, this is optional. On local intelligence, say what it is.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "Keep the reason to 1,000 characters or fewer"},
+    )
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(
+        label="Why is the nomination withdrawn?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why the nomination is withdrawn",
+            "max_length": "Keep the reason to 1,000 characters or fewer",
+        },
+    )
+
+
+class CapacityOverrideForm(forms.Form):
+    capacity = forms.IntegerField(
+        label="Capacity",
+        help_text="How many people this area's cohort can hold",
+        min_value=0,
+        max_value=1000,
+        error_messages={
+            "required": "Enter the capacity",
+            "invalid": "Enter the capacity as a whole number, like 30",
+            "min_value": "Capacity cannot be negative",
+            "max_value": "Capacity must be 1,000 or fewer",
+        },
+    )
+    reason = forms.CharField(
+        label="Why does this area need a different figure?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why this area's capacity differs from the shared default",
+            "max_length": "Keep the reason to 500 characters or fewer",
+        },
+    )
+
+
+class CapacityClearForm(forms.Form):
+    clear_reason = forms.CharField(
+        label="Why go back to the shared default?",
+        max_length=100,
+        error_messages={
+            "required": "Say why the area goes back to the shared default",
+            "max_length": "Keep the reason to 100 characters or fewer",
+        },
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -108,3 +110,72 @@ class LocalIntelligence(models.Model):
 
     def __str__(self) -> str:
         return f"Local intelligence {self.pk}"
+
+
+class CapacityOverride(models.Model):
+    """A coordinator's figure for an area's cohort capacity, replacing the shared default."""
+
+    area = models.OneToOneField(Area, on_delete=models.PROTECT, related_name="capacity_override")
+    capacity = models.PositiveIntegerField()
+    reason = models.CharField(max_length=500)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Capacity override {self.pk}"
+
+
+class NominationSource(models.TextChoices):
+    LIST = "list", "From the scoring list"
+    INTELLIGENCE = "intelligence", "On local intelligence"
+
+
+class NominationStatus(models.TextChoices):
+    OPEN = "open", "Awaiting the forum"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    DECIDED = "decided", "Decided at a forum"
+
+
+class Nomination(models.Model):
+    """A candidate put forward for the area's next forum, with the score as it was then."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="nominations")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=20, choices=NominationSource.choices)
+    reason = models.CharField(max_length=1000, blank=True)
+    # The score is copied, not linked: later runs and criteria changes leave it as it was.
+    score_snapshot = models.JSONField(null=True, blank=True)
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    nominated_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=20, choices=NominationStatus.choices, default=NominationStatus.OPEN
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_note = models.CharField(max_length=1000, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-nominated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="open"),
+                name="one_open_nomination",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Nomination {self.pk}"
+
+    @property
+    def scored_as_of(self) -> dt.date | None:
+        """The as-of date of the score the nomination keeps."""
+        if not self.score_snapshot:
+            return None
+        return dt.date.fromisoformat(self.score_snapshot["as_of"])

@@ -2,43 +2,84 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from tandem.cohort.models import Membership
+from tandem.cohort.selectors import CohortStatus, members_on, statuses_on
+from tandem.core.access import today
 from tandem.core.models import Area, User
 from tandem.offending.models import Offence
+from tandem.people.models import EpisodeKind, StatusEpisode
 
 from .capacity import share_capacity
 from .criteria import Criteria
-from .models import Score, ScoringRun
+from .models import CapacityOverride, Nomination, NominationStatus, Score, ScoringRun
 from .scoring import months_before
 
 DEFAULT_PARTNERSHIP_CAPACITY = 270  # nine areas of about 30, as the study's scheme envisaged
 CAPACITY_FLOOR = 10
+CUSTODY_KINDS = (EpisodeKind.REMAND, EpisodeKind.SENTENCED)
+
+
+@dataclass
+class Replacement:
+    """A candidate above threshold who outscores a current member, and that member."""
+
+    candidate: Score
+    member: Membership
+    member_score: Score | None  # None: the member is not eligible under these criteria
+    member_in_custody: bool = False  # the usual reason a member is not eligible
+
+
+@dataclass
+class ListedPerson:
+    """One row of an area's ranked list: the score and where the person stands today."""
+
+    score: Score
+    new_since_last_run: bool
+    status: CohortStatus | None
+    nomination: Nomination | None
+
+    @property
+    def in_cohort(self) -> bool:
+        return self.status is not None and self.status.current
 
 
 @dataclass
 class AreaList:
     area: Area
-    capacity: int
+    default_capacity: int
+    override: CapacityOverride | None
+    cohort: int  # current members today
     eligible: int
     above_threshold: int
-    scores: list[Score] = field(default_factory=list)
-    new_since_last_run: set[int] = field(default_factory=set)
+    rows: list[ListedPerson] = field(default_factory=list)
+    join_now: list[Score] = field(default_factory=list)  # candidates for the free places
+    replacements: list[Replacement] = field(default_factory=list)
+    candidates: int = 0  # above threshold and not in the cohort
+
+    @property
+    def capacity(self) -> int:
+        return self.override.capacity if self.override is not None else self.default_capacity
+
+    @property
+    def free_places(self) -> int:
+        return max(self.capacity - self.cohort, 0)
 
 
 def runs_for(user: User) -> QuerySet[ScoringRun]:
     return ScoringRun.objects.select_related("criteria_version__criteria_set", "actor")
 
 
-def area_capacities(run: ScoringRun, areas: list[Area]) -> dict[int, int]:
+def default_capacities(as_of: dt.date, lookback_months: int, areas: list[Area]) -> dict[int, int]:
     """Default capacity per area: the partnership total shared by recorded offences."""
-    criteria = Criteria.from_dict(run.criteria_version.config)
-    window_start = months_before(run.as_of, criteria.lookback_months)
+    window_start = months_before(as_of, lookback_months)
     counts = dict(
-        Offence.objects.filter(offence_date__gt=window_start, offence_date__lte=run.as_of)
+        Offence.objects.filter(offence_date__gt=window_start, offence_date__lte=as_of)
         .values_list("area_id")
         .annotate(n=Count("id"))
         .values_list("area_id", "n")
@@ -62,10 +103,29 @@ def previous_run(run: ScoringRun) -> ScoringRun | None:
     )
 
 
+def area_capacities(run: ScoringRun, areas: list[Area]) -> dict[int, int]:
+    """Each area's capacity for a run: the coordinator's override, or the shared default."""
+    criteria = Criteria.from_dict(run.criteria_version.config)
+    capacities = default_capacities(run.as_of, criteria.lookback_months, areas)
+    overrides = overrides_for(areas)
+    return {pk: overrides[pk].capacity if pk in overrides else n for pk, n in capacities.items()}
+
+
+def overrides_for(areas: list[Area]) -> dict[int, CapacityOverride]:
+    return {
+        o.area_id: o
+        for o in CapacityOverride.objects.filter(area__in=areas).select_related("set_by")
+    }
+
+
 def area_lists(run: ScoringRun, user: User, *, show: int) -> list[AreaList]:
-    """Each of the user's areas: capacity, counts, and the top of the ranked list."""
+    """Each of the user's areas: capacity, cohort, counts, the top of the ranked list with
+    each person's cohort status, and who would take free places or replace members."""
     areas = list(user.areas.order_by("code"))
-    capacities = area_capacities(run, areas)
+    criteria = Criteria.from_dict(run.criteria_version.config)
+    capacities = default_capacities(run.as_of, criteria.lookback_months, areas)
+    overrides = overrides_for(areas)
+    members = list(members_on(today(), area_ids=[a.pk for a in areas]).select_related("person"))
     counts: dict[int, Any] = {
         row["area_id"]: row
         for row in Score.objects.filter(run=run, area__in=areas)
@@ -88,15 +148,90 @@ def area_lists(run: ScoringRun, user: User, *, show: int) -> list[AreaList]:
     lists = {
         area.pk: AreaList(
             area=area,
-            capacity=capacities[area.pk],
+            default_capacity=capacities[area.pk],
+            override=overrides.get(area.pk),
+            cohort=sum(1 for m in members if m.area_id == area.pk),
             eligible=counts.get(area.pk, {}).get("eligible", 0),
             above_threshold=counts.get(area.pk, {}).get("above", 0),
         )
         for area in areas
     }
+    listed = [score.person_id for score in top]
+    statuses = statuses_on(today(), listed)
+    nominations = {
+        n.person_id: n
+        for n in Nomination.objects.filter(person_id__in=listed, status=NominationStatus.OPEN)
+    }
     for score in top:
-        entry = lists[score.area_id]
-        entry.scores.append(score)
-        if before is not None and (score.area_id, score.person_id) not in previously_listed:
-            entry.new_since_last_run.add(score.person_id)
+        lists[score.area_id].rows.append(
+            ListedPerson(
+                score=score,
+                new_since_last_run=before is not None
+                and (score.area_id, score.person_id) not in previously_listed,
+                status=statuses.get(score.person_id),
+                nomination=nominations.get(score.person_id),
+            )
+        )
+    _replacements(run, lists, members)
     return list(lists.values())
+
+
+def _replacements(run: ScoringRun, lists: dict[int, AreaList], members: list[Membership]) -> None:
+    """Fill each area's free places from the top candidates, then pair the next candidates
+    with the lowest-scoring members they outscore: "emergent prolific offenders can be
+    included only as others have PPO status withdrawn"."""
+    member_ids = {m.person_id for m in members}
+    candidates: dict[int, list[tuple[int, int, float]]] = {pk: [] for pk in lists}
+    for score_id, area_id, total in (
+        Score.objects.filter(run=run, area_id__in=list(lists), above_threshold=True)
+        .exclude(person_id__in=member_ids)
+        .order_by("area_id", "rank")
+        .values_list("id", "area_id", "total")
+    ):
+        candidates[area_id].append((score_id, area_id, total))
+    member_scores = {
+        s.person_id: s for s in Score.objects.filter(run=run, person_id__in=member_ids)
+    }
+    wanted: set[int] = set()
+    plan: dict[int, tuple[list[int], list[tuple[int, Membership]]]] = {}
+    for area_id, entry in lists.items():
+        entry.candidates = len(candidates[area_id])
+        ranked = candidates[area_id]
+        join = [score_id for score_id, _, _ in ranked[: entry.free_places]]
+        # Members not eligible under these criteria score nothing: they are replaced first.
+        weakest = sorted(
+            (m for m in members if m.area_id == area_id),
+            key=lambda m: (
+                member_scores[m.person_id].total if m.person_id in member_scores else -1.0,
+                m.start_date,
+            ),
+        )
+        pairs = []
+        for (score_id, _, total), member in zip(ranked[entry.free_places :], weakest, strict=False):
+            held = member_scores.get(member.person_id)
+            if total <= (held.total if held is not None else -1.0):
+                break
+            pairs.append((score_id, member))
+        plan[area_id] = (join, pairs)
+        wanted.update(join, (score_id for score_id, _ in pairs))
+    fetched = Score.objects.filter(pk__in=list(wanted)).select_related("person").in_bulk()
+    paired = [member.person_id for _, pairs in plan.values() for _, member in pairs]
+    in_custody = set(
+        StatusEpisode.objects.filter(
+            person_id__in=paired, kind__in=CUSTODY_KINDS, start_date__lte=today()
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today()))
+        .values_list("person_id", flat=True)
+    )
+    for area_id, (join, pairs) in plan.items():
+        entry = lists[area_id]
+        entry.join_now = [fetched[score_id] for score_id in join]
+        entry.replacements = [
+            Replacement(
+                fetched[score_id],
+                member,
+                member_scores.get(member.person_id),
+                member.person_id in in_custody,
+            )
+            for score_id, member in pairs
+        ]

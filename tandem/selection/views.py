@@ -21,6 +21,7 @@ from .selectors import area_lists, runs_for
 from .services import StaleCriteriaError, criteria_version_create, scoring_run_create
 
 LIST_LENGTH = 40
+PPO_CRITERIA = "PPO criteria"  # the criteria set the partnership ships and selects by
 
 
 @role_required(Role.COORDINATOR)
@@ -61,14 +62,28 @@ def run_create(request: HttpRequest) -> HttpResponse:
     return redirect("selection:run", run_id=run.pk)
 
 
-@role_required(Role.COORDINATOR)
+@role_required(Role.OFFENDER_MANAGER, Role.COORDINATOR)
+def run_latest(request: HttpRequest) -> HttpResponse:
+    """The latest scoring run with the partnership's PPO criteria, for offender managers."""
+    run = (
+        runs_for(request.user)  # type: ignore[arg-type]
+        .filter(criteria_version__criteria_set__name=PPO_CRITERIA)
+        .order_by("-as_of", "-started_at")
+        .first()
+    )
+    if run is None:
+        return render(request, "selection/no_runs.html", {"title": "Candidates"})
+    return redirect("selection:run", run_id=run.pk)
+
+
+@role_required(Role.OFFENDER_MANAGER, Role.COORDINATOR)
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    """Each of the coordinator's areas: capacity, candidates, and the ranked, explained list."""
+    """Each of the user's areas: capacity, cohort, candidates, and the ranked, explained list."""
     run = runs_for(request.user).filter(pk=run_id).first()  # type: ignore[arg-type]
     if run is None:
         raise Http404
     lists = area_lists(run, request.user, show=LIST_LENGTH)  # type: ignore[arg-type]
-    shown = sum(len(entry.scores) for entry in lists)
+    shown = sum(len(entry.rows) for entry in lists)
     access_record(
         actor=request.user,  # type: ignore[arg-type]
         action=AccessAction.VIEW_LIST,
@@ -86,6 +101,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             "criteria": Criteria.from_dict(run.criteria_version.config),
             "lists": lists,
             "list_length": LIST_LENGTH,
+            "is_coordinator": request.user.role == Role.COORDINATOR,  # type: ignore[union-attr]
         },
     )
 

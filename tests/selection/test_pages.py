@@ -42,14 +42,28 @@ def score(client: Client, as_of: str = "31/12/2023"):
 def test_only_coordinators(data, persona):
     client = signed_in_client(data.personas()[persona])
     run = ScoringRun.objects.create(criteria_version=ppo().latest(), as_of=dt.date(2023, 1, 1))
-    for url in (
+    urls = [
         reverse("selection:home"),
-        reverse("selection:run", args=[run.pk]),
         reverse("selection:criteria", args=[ppo().pk]),
         reverse("selection:criteria_new", args=[ppo().pk]),
-    ):
+    ]
+    if persona not in ("om", "other_om"):  # offender managers read their areas' lists
+        urls.append(reverse("selection:run", args=[run.pk]))
+    for url in urls:
         assert client.get(url).status_code == 403, url
     assert score(client).status_code == 403
+
+
+def test_offender_managers_see_only_their_areas_lists(data):
+    score(signed_in_client(data.coordinator))
+    run = ScoringRun.objects.get()
+    own = signed_in_client(data.om).get(reverse("selection:run", args=[run.pk]))
+    other = signed_in_client(data.other_om).get(reverse("selection:run", args=[run.pk]))
+    assert own.status_code == other.status_code == 200
+    assert "NEIL-SMITH" in own.content.decode()
+    assert "NEIL-SMITH" not in other.content.decode()
+    latest = signed_in_client(data.om).get(reverse("selection:run_latest"))
+    assert latest.status_code == 302 and latest["Location"].endswith(f"/runs/{run.pk}/")
 
 
 def test_anonymous_goes_to_sign_in(data):

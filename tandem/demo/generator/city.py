@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ from tandem.core.access import today
 from tandem.core.models import Partnership
 
 from .build import build_city
+from .cohort import cohort_create
 from .files import files_write
 from .organisation import AGENCIES, AREAS, PARTNERSHIP_NAME, STAFF, organisation_create
 from .summary import CitySummary, summarise
@@ -48,12 +50,20 @@ def generate_city(
     with transaction.atomic():
         org = organisation_create(seed=seed)
         city_write(city, org)
+        cohort = cohort_create(org, city.window.as_of, seed=seed)
     if write_files is not None:
         files_write(city, write_files)
-    return summarise(
+    summary = summarise(
         city,
         areas=len(AREAS),
         agencies=len(AGENCIES),
         staff=len(STAFF),
         seconds=time.perf_counter() - started,
+    )
+    return dataclasses.replace(
+        summary,
+        ppo_members=cohort.members,
+        ppo_left=cohort.left,
+        nominations=cohort.nominations,
+        scoring_runs=cohort.runs,
     )

@@ -58,6 +58,11 @@ class CitySummary:
     open_engagements: int
     consents: int
     seconds: float
+    # The PPO cohort played forward a year (demo/generator/cohort.py).
+    ppo_members: int = 0
+    ppo_left: int = 0
+    nominations: int = 0
+    scoring_runs: int = 0
 
     @property
     def positive_rate(self) -> float:
