@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tandem.offending",
     "tandem.selection",
     "tandem.cohort",
+    "tandem.casework",
     "tandem.demo",
 ]
 

@@ -84,10 +84,13 @@ class TestSavedCity:
         assert all(a.areas.count() == 9 for a in agencies)
 
     def test_every_role_has_a_demo_user_with_the_demo_password(self) -> None:
-        users = list(User.objects.select_related("agency"))
+        users = list(User.objects.exclude(username__startswith="team.").select_related("agency"))
         assert {u.role for u in users} == set(Role.values)
         assert {u.username for u in users} == {s.username for s in demo_sign_ins()}
         assert all(u.check_password(DEMO_PASSWORD) for u in users)
+        # The area teams behind the demo staff lead cases but nobody can sign in as them.
+        team = User.objects.filter(username__startswith="team.")
+        assert team.count() == 18 and not any(u.has_usable_password() for u in team)
         admin = User.objects.get(username="admin")
         assert admin.is_staff and admin.is_superuser
 

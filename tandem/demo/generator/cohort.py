@@ -13,6 +13,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from tandem.casework.models import AllocationTrigger
+from tandem.casework.services import allocations_end, lead_allocate
 from tandem.cohort.models import PPO_SCHEME_CODE, EndReason, Membership, Scheme, Strand
 from tandem.cohort.selectors import members_on
 from tandem.cohort.services import membership_end, membership_start
@@ -32,6 +34,8 @@ FIRST_FILL = 0.8
 SECOND_FILL = 0.9
 EARLIER_SCHEME = ("CHRYSALIS", "Project Chrysalis (earlier local scheme, demo)")
 NOMINATIONS_PER_AREA = 2
+# Demo sign-ins who lead cases in their areas (the prison's supervisor co-works instead).
+COMMUNITY_LEADS = ("om.police", "om.probation")
 
 
 @dataclass(frozen=True)
@@ -69,10 +73,23 @@ def _candidates(run: ScoringRun, area: Area, exclude: set[int], limit: int) -> l
     )
 
 
+def _offender_managers(org: Organisation) -> dict[int, list[User]]:
+    """The offender managers who can lead in each area, by area id."""
+    by_area: dict[int, list[User]] = {}
+    for code, area in org.areas.items():
+        signing_in = [
+            user for key, user in org.staff.items()
+            if key in COMMUNITY_LEADS and user.areas.filter(pk=area.pk).exists()
+        ]  # fmt: skip
+        by_area[area.pk] = [*signing_in, *org.team[code]]
+    return by_area
+
+
 def _adopt(
     coordinator: User,
     run: ScoringRun,
     rng: random.Random,
+    leads: dict[int, list[User]],
     *,
     share: float,
     spread_days: int,
@@ -117,6 +134,13 @@ def _adopt(
                 f"scored as of {run.as_of:%-d %B %Y}",
                 moved_from=moved_from,
             )
+            lead_allocate(
+                actor=coordinator,
+                person=score.person,
+                worker=rng.choice(leads[area.pk]),
+                start_date=start,
+                trigger=AllocationTrigger.ADOPTION,
+            )
             members[score.person_id] = area.pk
             adopted += 1
     return adopted
@@ -141,6 +165,10 @@ def _exits(coordinator: User, run: ScoringRun, rng: random.Random) -> int:
             end_reason=EndReason.EXIT_CRITERIA_MET,
             note="No recordable offence for a year; the forum agreed exit",
         )
+        allocations_end(
+            actor=coordinator, person=membership.person, end_date=ended,
+            trigger=AllocationTrigger.EXIT,
+        )  # fmt: skip
         left += 1
     return left
 
@@ -155,11 +183,12 @@ def cohort_create(org: Organisation, as_of: dt.date, *, seed: int) -> CohortSumm
     def run_as_of(day: dt.date) -> ScoringRun:
         return scoring_run_create(actor=coordinator, criteria_version=version, as_of=day)[0]
 
+    leads = _offender_managers(org)
     year_ago = run_as_of(months_before(as_of, 12))
-    _adopt(coordinator, year_ago, rng, share=FIRST_FILL, spread_days=120, carry_over=True)
+    _adopt(coordinator, year_ago, rng, leads, share=FIRST_FILL, spread_days=120, carry_over=True)
     half_year = run_as_of(months_before(as_of, 6))
     left = _exits(coordinator, half_year, rng)
-    _adopt(coordinator, half_year, rng, share=SECOND_FILL, spread_days=60)
+    _adopt(coordinator, half_year, rng, leads, share=SECOND_FILL, spread_days=60)
     run_as_of(as_of - dt.timedelta(days=14))
     now = run_as_of(as_of)
 

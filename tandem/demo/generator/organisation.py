@@ -180,6 +180,7 @@ class Organisation:
     areas: dict[str, Area]
     agencies: dict[str, Agency]
     staff: dict[str, User]
+    team: dict[str, list[User]]  # offender managers by area code, who nobody signs in as
 
 
 def _fictional_phone(rng: random.Random) -> str:
@@ -243,4 +244,39 @@ def organisation_create(*, seed: int) -> Organisation:
     }
     agencies = _agencies_create(partnership, areas, rng)
     staff = _staff_create(agencies, areas, rng)
-    return Organisation(partnership=partnership, areas=areas, agencies=agencies, staff=staff)
+    team = _team_create(agencies, areas, rng)
+    return Organisation(
+        partnership=partnership, areas=areas, agencies=agencies, staff=staff, team=team
+    )
+
+
+# Areas the demo sign-ins do not cover still need offender managers for their cohorts.
+TEAM_AGENCIES = ("police", "probation")
+
+
+def _team_create(
+    agencies: dict[str, Agency], areas: dict[str, Area], rng: random.Random
+) -> dict[str, list[User]]:
+    """A police and a probation offender manager for each area: colleagues of the demo
+    staff who manage the cohort. They have no password: nobody signs in as them."""
+    fake = Faker("en_GB")
+    fake.seed_instance(rng.getrandbits(64))
+    team: dict[str, list[User]] = {}
+    for code, area in areas.items():
+        team[code] = []
+        for key in TEAM_AGENCIES:
+            user = User(
+                username=f"team.{key}.{code.lower()}",
+                first_name=fake.first_name(),
+                last_name=fake.last_name(),
+                email=f"team.{key}.{code.lower()}@{EMAIL_DOMAIN}",
+                agency=agencies[key],
+                role=Role.OFFENDER_MANAGER,
+                job_title=f"{agencies[key].get_kind_display()} offender manager",
+                phone=_fictional_phone(rng),
+            )
+            user.set_unusable_password()
+            user.save()
+            user.areas.set([area])
+            team[code].append(user)
+    return team
