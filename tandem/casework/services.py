@@ -58,7 +58,7 @@ def lead_allocate(
     allocation = Allocation(
         person=person,
         worker=worker,
-        agency_id=worker.agency_id,
+        agency=worker.agency,
         role=AllocationRole.LEAD,
         start_date=start_date,
         start_trigger=trigger,
