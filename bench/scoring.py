@@ -2,8 +2,8 @@
 
 Builds the synthetic city once (100,000 people over ten years: a little over a million
 recorded offences) in a PostgreSQL kept in var/bench-scoring-pg, so later runs reuse it
-(or uses DATABASE_URL). Times `load_inputs` + `score` (the whole path `tandem score` takes,
-without saving), then, as the reference, a plain DuckDB query computing the same
+(or uses DATABASE_URL). Times `load_aggregates` + `score_people` (the whole path `tandem score`
+takes, without saving), then, as the reference, a plain DuckDB query computing the same
 Recency-Frequency-Gravity aggregates over the same rows already in memory.
 
     uv run python bench/scoring.py [--people 100000] [--repeat 3]
@@ -45,8 +45,8 @@ def main() -> None:
     from tandem.core.bulk import read_frame
     from tandem.offending.models import Offence
     from tandem.selection.criteria import DEFAULT_PPO
-    from tandem.selection.inputs import load_inputs
-    from tandem.selection.scoring import months_before, score
+    from tandem.selection.inputs import load_aggregates
+    from tandem.selection.scoring import months_before, score_people
 
     if Offence.objects.count() < 900_000:
         from tandem.demo.generator import generate_city, reset_database
@@ -59,7 +59,7 @@ def main() -> None:
     timings = []
     for _ in range(args.repeat):
         started = time.perf_counter()
-        ranked = score(load_inputs(as_of), DEFAULT_PPO, as_of)
+        ranked = score_people(load_aggregates(as_of, DEFAULT_PPO), DEFAULT_PPO, as_of)
         timings.append(time.perf_counter() - started)
     scoring = statistics.median(timings)
 

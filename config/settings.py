@@ -82,12 +82,17 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "tandem.core",
     "tandem.people",
     "tandem.offending",
     "tandem.selection",
     "tandem.cohort",
     "tandem.casework",
+    "tandem.api",
+    "tandem.forums",
     "tandem.demo",
 ]
 
@@ -237,6 +242,35 @@ PARTNER_ACCESS_GRACE_DAYS = env_int("PARTNER_ACCESS_GRACE_DAYS", 90)
 SEARCH_RESULT_LIMIT = env_int("SEARCH_RESULT_LIMIT", 50)
 # Largest file a coordinator may upload to Import data; set the proxy's body limit to match.
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 20)
+
+# The API (tandem/api): custody systems authenticate with a token an administrator issues;
+# signed-in custody officers may use their session. JSON only: no browsable API.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tandem.api.authentication.CustodyTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tandem API",
+    "DESCRIPTION": (
+        "The custody-suite check for custody systems: is this person a PPO, who manages "
+        "them and what to do. See docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The description holds no personal data; integrators read it before they have a token.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI from the sidecar package, served by WhiteNoise: works with no internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 SILENCED_SYSTEM_CHECKS = [
     # Lockout is per account: locking by address would lock out a whole police station

@@ -11,6 +11,9 @@ urlpatterns = [
     path("people/", include("tandem.people.urls")),
     path("import/", include("tandem.offending.urls")),
     path("selection/", include("tandem.selection.urls")),
+    path("", include("tandem.api.urls")),
+    path("forums/", include("tandem.forums.urls")),
+    path("cohort/", include("tandem.cohort.urls")),
     path("admin/", admin.site.urls),
 ]
 

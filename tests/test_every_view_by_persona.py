@@ -44,7 +44,26 @@ EXPECTED_GET = {
     # Nominating opens the person: the other area's offender manager finds nobody there.
     "nominate": lambda p: {"om": 200, "coordinator": 200, "other_om": 404}.get(p, 403),
     "capacity": lambda p: 200 if p == "coordinator" else 403,
+    "forums": lambda p: (
+        200 if p in {"om", "other_om", "viewer", "coordinator", "partner", "other_partner"} else 403
+    ),
     "capacity_edit": lambda p: 200 if p == "coordinator" else 403,
+    # The custody check is for custody officers only; its instructions for the coordinator.
+    "custody_check": lambda p: 200 if p == "custody" else 403,
+    "custody_instructions": lambda p: 200 if p == "coordinator" else 403,
+    "custody_instruction": lambda p: 200 if p == "coordinator" else 403,
+    "cohort": lambda p: 200 if p in {"om", "other_om", "viewer", "coordinator"} else 403,
+    # Area A's page: the other area's offender manager finds nothing there.
+    "cohort_area": lambda p: {"om": 200, "viewer": 200, "coordinator": 200, "other_om": 404}.get(
+        p, 403
+    ),
+    "cohort_adopt_find": lambda p: 200 if p == "coordinator" else 403,
+    "cohort_adopt": lambda p: 200 if p == "coordinator" else 403,
+    "cohort_end": lambda p: 200 if p == "coordinator" else 403,
+    "cohort_move": lambda p: 200 if p == "coordinator" else 403,
+    "cohort_schemes": lambda p: 200 if p == "coordinator" else 403,
+    "cohort_scheme_new": lambda p: 200 if p == "coordinator" else 403,
+    "cohort_scheme": lambda p: 200 if p == "coordinator" else 403,
 }
 
 
@@ -67,7 +86,34 @@ def _urls(cast) -> dict[str, str]:
         "nominations": reverse("selection:nominations"),
         "nominate": reverse("selection:nominate", args=[pk]),
         "capacity": reverse("selection:capacity"),
+        "forums": reverse("forums:home"),
         "capacity_edit": reverse("selection:capacity_edit", args=[cast.area_a.pk]),
+        "custody_check": reverse("api:custody_check"),
+        "custody_instructions": reverse("api:instructions"),
+        "custody_instruction": reverse("api:instruction_area", args=[cast.area_a.pk]),
+        **_cohort_urls(cast),
+    }
+
+
+def _cohort_urls(cast) -> dict[str, str]:
+    from tandem.cohort.models import Membership, Scheme, Strand
+
+    # Person B, in area B, is still in an earlier scheme: one spell to end or move across.
+    earlier = Scheme.objects.create(code="EARLIER", name="Earlier scheme")
+    spell = Membership.objects.create(
+        person=cast.person_b, area=cast.area_b, scheme=earlier, strand=Strand.CATCH_CONVICT,
+        start_date=cast.person_b.created_at.date(), basis="Selected by the earlier scheme",
+    )  # fmt: skip
+    return {
+        "cohort": reverse("cohort:home"),
+        "cohort_area": reverse("cohort:area", args=[cast.area_a.pk]),
+        "cohort_adopt_find": reverse("cohort:adopt_find", args=[cast.area_a.pk]),
+        "cohort_adopt": reverse("cohort:adopt", args=[cast.area_a.pk, cast.person.pk]),
+        "cohort_end": reverse("cohort:end", args=[spell.pk]),
+        "cohort_move": reverse("cohort:move", args=[spell.pk]),
+        "cohort_schemes": reverse("cohort:schemes"),
+        "cohort_scheme_new": reverse("cohort:scheme_new"),
+        "cohort_scheme": reverse("cohort:scheme", args=[earlier.pk]),
     }
 
 

@@ -90,6 +90,13 @@ class Membership(models.Model):
     end_date = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=30, choices=EndReason.choices, blank=True)
     end_note = models.CharField(max_length=1000, blank=True)
+    ended_between_forums = models.BooleanField(
+        default=False,
+        help_text="Ended by the coordinator between forums: the next forum ratifies it.",
+    )
+    # Set by the forum decision that ratified a change made between forums.
+    adoption_ratified = models.BooleanField(default=False)
+    exit_ratified = models.BooleanField(default=False)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -117,3 +124,13 @@ class Membership(models.Model):
 
     def is_current_on(self, day: dt.date) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date > day)
+
+    @property
+    def adoption_awaits_ratification(self) -> bool:
+        """Adopted between forums, and no forum has ratified it yet."""
+        return self.between_forums and not self.adoption_ratified
+
+    @property
+    def exit_awaits_ratification(self) -> bool:
+        """Ended between forums, and no forum has ratified it yet."""
+        return self.end_date is not None and self.ended_between_forums and not self.exit_ratified

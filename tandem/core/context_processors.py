@@ -8,6 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from tandem.api.nav import custody_nav
+
 from .access import can_open_records
 from .middleware import SECOND_FACTOR_SKIPPED_KEY, second_factor_passed
 from .models import Role
@@ -18,20 +20,26 @@ def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
     if not user.is_authenticated or not second_factor_passed(request):
         return []
     items = [("Home", reverse("core:home"))]
+    role = user.role
     if can_open_records(user):
         items.append(("Find a person", reverse("people:search")))
-    if user.role == Role.AUDITOR:
-        items.append(("Access log", reverse("core:access_log")))
-    if user.role == Role.COORDINATOR:
-        items.append(("Import data", reverse("offending:import")))
-    if user.role == Role.COORDINATOR:
+    if role == Role.CUSTODY_OFFICER:
+        items.extend(custody_nav(user))
+    if role in {Role.OFFENDER_MANAGER, Role.VIEWER, Role.COORDINATOR}:
+        items.append(("Cohort", reverse("cohort:home")))
+    if role in {Role.OFFENDER_MANAGER, Role.COORDINATOR, Role.VIEWER, Role.PARTNER_WORKER}:
+        items.append(("Forums", reverse("forums:home")))
+    # The coordinator's other tools (imports, capacity, custody instructions, nominations,
+    # OGRS3) are listed on their home page, so the bar stays on one line.
+    if role == Role.COORDINATOR:
         items.append(("Selection", reverse("selection:home")))
-    if user.role == Role.OFFENDER_MANAGER:
+    if role == Role.OFFENDER_MANAGER:
         items.append(("Candidates", reverse("selection:run_latest")))
-    if user.role in {Role.OFFENDER_MANAGER, Role.COORDINATOR}:
         items.append(("Nominations", reverse("selection:nominations")))
-    if user.role in {Role.OFFENDER_MANAGER, Role.COORDINATOR, Role.VIEWER}:
+    if role in {Role.OFFENDER_MANAGER, Role.VIEWER}:
         items.append(("OGRS3", reverse("selection:ogrs3")))
+    if role == Role.AUDITOR:
+        items.append(("Access log", reverse("core:access_log")))
     items.append(("Sharing protocol", reverse("core:protocol")))
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))

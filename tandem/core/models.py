@@ -138,6 +138,7 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", "Exported data"
     VIEW_ACCESS_LOG = "view_access_log", "Viewed the access log"
     VIEW_LIST = "view_list", "Viewed a list of people"
+    CUSTODY_CHECK = "custody_check", "Checked a person in custody"
 
 
 class AccessEvent(models.Model):

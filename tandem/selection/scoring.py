@@ -1,7 +1,11 @@
 """Scoring: every person, as of a date, by one version of the criteria, ranked per area.
 
 Pure functions over polars frames, so the same code scores the database, a backtest and a
-test's hand-made rows. Loading the frames from the database lives in `inputs.py`.
+test's hand-made rows. Scoring is two steps: `aggregate` counts each person's rows up (one
+row per person, PERSON_SCHEMA), then `score_people` turns those counts into points, totals
+and ranks. A scoring run lets the database do the first step (`inputs.load_aggregates`), so
+one row per person leaves it rather than every offence; the backtest, which needs the rows
+themselves, loads them (`inputs.load_inputs`) and calls `score`, which does both steps here.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ class ScoringInputs:
 
     people: pl.DataFrame  # person_id, date_of_birth, sex, area_id (residence on the date)
     offences: pl.DataFrame  # person_id, offence_date, sanction_date, outcome, gravity,
-    #                         recordable, drug_related, ogrs3_group
+    #                         recordable, drug_related, ogrs3_group; optionally id
     drug_tests: pl.DataFrame  # person_id, test_date, positive
     intelligence: pl.DataFrame  # person_id, points, recorded_on, expires_on
     custody: pl.DataFrame  # person_id, expected_release (open custody on the date)
@@ -80,14 +84,19 @@ def _ogrs3_two_year(frame: pl.DataFrame) -> np.ndarray:
     conv = frame["age_at_conviction"].to_numpy().astype(float)
     first = frame["age_at_first_sanction"].to_numpy().astype(float)
     sanctions = frame["sanctions"].to_numpy().astype(float)
-    groups = frame["current_group"].to_list()
     lowest = np.array([b[0] for b in ogrs3.AGE_SEX_BANDS])
     band = np.clip(np.searchsorted(lowest, start, side="right") - 1, 0, len(lowest) - 1)
     male_terms = np.array([b[1] for b in ogrs3.AGE_SEX_BANDS])
     female_terms = np.array([b[2] for b in ogrs3.AGE_SEX_BANDS])
     age_sex = np.where(sex == "female", female_terms[band], male_terms[band])
     status = np.where(sanctions == 1, ogrs3.STATUS_FIRST_SANCTION, ogrs3.STATUS_PREVIOUS_SANCTIONS)
-    offence = np.array([OFFENCE_WEIGHTS.get(g, np.nan) if g else np.nan for g in groups])
+    # An unknown or missing group leaves OGRS3 undefined (NaN), as the calculator does.
+    offence = (
+        frame["current_group"]
+        .replace_strict(OFFENCE_WEIGHTS, default=None, return_dtype=pl.Float64)
+        .fill_null(np.nan)
+        .to_numpy()
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.log(sanctions / (10 + conv - first))
         z = ogrs3.ALPHA_2_YEARS + age_sex + status + ogrs3.COPAS_WEIGHT * rate + offence
@@ -99,9 +108,47 @@ def _ogrs3_two_year(frame: pl.DataFrame) -> np.ndarray:
     return np.where(defined, probability, np.nan)
 
 
-def score(inputs: ScoringInputs, criteria: Criteria, as_of: dt.date) -> pl.DataFrame:
-    """One row per person with every component of their score, eligibility and area rank."""
-    as_of_lit = pl.lit(as_of)
+# One row per person: what scoring reads once each person's rows are counted up. Built from
+# row-level inputs by `aggregate` here, or by the database in `inputs.load_aggregates`.
+PERSON_SCHEMA = pl.Schema(
+    {
+        "person_id": pl.Int64(),
+        "date_of_birth": pl.Date(),
+        "sex": pl.String(),
+        "area_id": pl.Int64(),  # residence on the date; null if none in the partnership
+        # Recordable offences in the look-back window
+        "frequency": pl.UInt32(),
+        "last_offence": pl.Date(),
+        "gravity_sum": pl.Int64(),
+        "drug_offences": pl.UInt32(),
+        # Sanctions known on the date, for OGRS3
+        "sanctions": pl.UInt32(),
+        "first_sanction": pl.Date(),
+        "last_sanction": pl.Date(),
+        "current_group": pl.String(),  # OGRS3 group of the offence last sanctioned
+        "positive_tests": pl.UInt32(),  # in the look-back window
+        "intelligence": pl.Float64(),  # unexpired points
+        "expected_release": pl.Date(),  # from custody open on the date
+    }
+)
+
+
+def sanction_outcomes() -> list[str]:
+    """The outcomes that count as a sanction for OGRS3, as stored."""
+    return sorted(str(o) for o in SANCTION_OUTCOMES)
+
+
+def intelligence_points(intelligence: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """Each person's unexpired local intelligence points on the date."""
+    return (
+        intelligence.filter((pl.col("recorded_on") <= as_of) & (pl.col("expires_on") > as_of))
+        .group_by("person_id")
+        .agg(intelligence=pl.col("points").sum())
+    )
+
+
+def aggregate(inputs: ScoringInputs, criteria: Criteria, as_of: dt.date) -> pl.DataFrame:
+    """Count up each person's rows as known on the date: one row per person, PERSON_SCHEMA."""
     window_start = months_before(as_of, criteria.lookback_months)
     known = inputs.offences.filter(pl.col("offence_date") <= as_of)
 
@@ -115,13 +162,19 @@ def score(inputs: ScoringInputs, criteria: Criteria, as_of: dt.date) -> pl.DataF
             drug_offences=pl.col("drug_related").sum(),
         )
     )
+    # Several offences can be sanctioned together and committed the same day: the most
+    # recently recorded one (or, without record ids, the later row) gives the OGRS3 group, so
+    # the group never depends on how a sort happened to order ties.
+    order = ["person_id", "sanction_date", "offence_date"]
+    if "id" in known.columns:
+        order.append("id")
     sanctions = (
         known.filter(
-            pl.col("outcome").is_in([str(o) for o in SANCTION_OUTCOMES])
+            pl.col("outcome").is_in(sanction_outcomes())
             & pl.col("sanction_date").is_not_null()
             & (pl.col("sanction_date") <= as_of)
         )
-        .sort(["person_id", "sanction_date", "offence_date"])
+        .sort(order, maintain_order=True)
         .group_by("person_id")
         .agg(
             sanctions=pl.len(),
@@ -139,35 +192,38 @@ def score(inputs: ScoringInputs, criteria: Criteria, as_of: dt.date) -> pl.DataF
         .group_by("person_id")
         .agg(positive_tests=pl.len())
     )
-    intelligence = (
-        inputs.intelligence.filter(
-            (pl.col("recorded_on") <= as_of) & (pl.col("expires_on") > as_of)
-        )
-        .group_by("person_id")
-        .agg(intelligence=pl.col("points").sum())
-    )
     custody = inputs.custody.group_by("person_id").agg(
         expected_release=pl.col("expected_release").max()
     )
-
-    frame = (
+    return (
         inputs.people.join(window, on="person_id", how="left")
         .join(sanctions, on="person_id", how="left")
         .join(tests, on="person_id", how="left")
-        .join(intelligence, on="person_id", how="left")
+        .join(intelligence_points(inputs.intelligence, as_of), on="person_id", how="left")
         .join(custody, on="person_id", how="left")
-        .with_columns(
-            pl.col("frequency").fill_null(0),
-            pl.col("gravity_sum").fill_null(0),
-            pl.col("drug_offences").fill_null(0),
-            pl.col("positive_tests").fill_null(0),
-            pl.col("intelligence").fill_null(0.0).cast(pl.Float64),
-            age=_age(pl.col("date_of_birth"), as_of_lit),
-            days_since_last=(as_of_lit - pl.col("last_offence")).dt.total_days(),
-            age_at_start=_age(pl.col("date_of_birth"), as_of_lit),
-            age_at_conviction=_age(pl.col("date_of_birth"), pl.col("last_sanction")),
-            age_at_first_sanction=_age(pl.col("date_of_birth"), pl.col("first_sanction")),
-        )
+        .cast(PERSON_SCHEMA)
+    )
+
+
+def score(inputs: ScoringInputs, criteria: Criteria, as_of: dt.date) -> pl.DataFrame:
+    """One row per person with every component of their score, eligibility and area rank."""
+    return score_people(aggregate(inputs, criteria, as_of), criteria, as_of)
+
+
+def score_people(people: pl.DataFrame, criteria: Criteria, as_of: dt.date) -> pl.DataFrame:
+    """Score one row per person (PERSON_SCHEMA): components, eligibility and area rank."""
+    as_of_lit = pl.lit(as_of)
+    frame = people.with_columns(
+        pl.col("frequency").fill_null(0),
+        pl.col("gravity_sum").fill_null(0),
+        pl.col("drug_offences").fill_null(0),
+        pl.col("positive_tests").fill_null(0),
+        pl.col("intelligence").fill_null(0.0).cast(pl.Float64),
+        age=_age(pl.col("date_of_birth"), as_of_lit),
+        days_since_last=(as_of_lit - pl.col("last_offence")).dt.total_days(),
+        age_at_start=_age(pl.col("date_of_birth"), as_of_lit),
+        age_at_conviction=_age(pl.col("date_of_birth"), pl.col("last_sanction")),
+        age_at_first_sanction=_age(pl.col("date_of_birth"), pl.col("first_sanction")),
     )
     frame = frame.with_columns(
         ogrs3_2y=pl.Series(_ogrs3_two_year(frame), dtype=pl.Float64).fill_nan(None)

@@ -9,12 +9,15 @@ from pathlib import Path
 
 from django.db import transaction
 
+from tandem.cohort.selectors import members_on
 from tandem.core.access import today
 from tandem.core.models import Partnership
 
 from .build import build_city
 from .cohort import cohort_create
 from .files import files_write
+from .forums import forums_create
+from .instructions import custody_instructions_create
 from .organisation import AGENCIES, AREAS, PARTNERSHIP_NAME, STAFF, organisation_create
 from .summary import CitySummary, summarise
 from .writer import city_write
@@ -51,6 +54,8 @@ def generate_city(
         org = organisation_create(seed=seed)
         city_write(city, org)
         cohort = cohort_create(org, city.window.as_of, seed=seed)
+        meetings = forums_create(org, city.window.as_of, seed=seed)
+        custody_instructions_create(org)
     if write_files is not None:
         files_write(city, write_files)
     summary = summarise(
@@ -62,8 +67,10 @@ def generate_city(
     )
     return dataclasses.replace(
         summary,
-        ppo_members=cohort.members,
+        # Counted after the forums, whose decisions move people in and out.
+        ppo_members=members_on(city.window.as_of).count(),
         ppo_left=cohort.left,
         nominations=cohort.nominations,
         scoring_runs=cohort.runs,
+        forum_meetings=meetings,
     )

@@ -31,7 +31,7 @@ from .organisation import Organisation
 # Areas adopt up to this share of their capacity at first, leaving places for emergent
 # offenders, as the study's areas did while schemes bedded in.
 FIRST_FILL = 0.8
-SECOND_FILL = 0.9
+SECOND_FILL = 0.95
 EARLIER_SCHEME = ("CHRYSALIS", "Project Chrysalis (earlier local scheme, demo)")
 NOMINATIONS_PER_AREA = 2
 # Demo sign-ins who lead cases in their areas (the prison's supervisor co-works instead).

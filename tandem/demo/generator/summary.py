@@ -63,6 +63,7 @@ class CitySummary:
     ppo_left: int = 0
     nominations: int = 0
     scoring_runs: int = 0
+    forum_meetings: int = 0
 
     @property
     def positive_rate(self) -> float:

@@ -88,9 +88,10 @@ def summary_lines(summary: CitySummary) -> list[str]:
         f"  {summary.drug_tests:,} drug tests, {_pct(summary.positive_rate)} positive.",
         f"  {summary.aliases:,} aliases, {summary.identifiers:,} identifiers, "
         f"{summary.addresses:,} addresses, {summary.episodes:,} status episodes.",
-        f"  PPO cohort: {summary.ppo_members} members today after a year of selection "
-        f"({summary.ppo_left} left), {summary.nominations} nominations awaiting forums, "
-        f"{summary.scoring_runs} scoring runs.",
+        f"  PPO cohort: {summary.ppo_members} members today after a year of selection and "
+        f"forums ({summary.ppo_left} left at the half-year review), {summary.nominations} "
+        "nominations awaiting forums, "
+        f"{summary.scoring_runs} scoring runs, {summary.forum_meetings} forum meetings.",
         f"  {summary.engagements:,} partner engagements ({summary.open_engagements:,} open), "
         f"{summary.consents:,} consents.",
     ]
