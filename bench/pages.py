@@ -42,12 +42,17 @@ def main() -> None:
     from tandem.core.access import people_for
     from tandem.core.models import User
     from tandem.demo.generator import generate_city
+    from tandem.forums.models import Meeting, MeetingStatus
 
     if not User.objects.filter(username="om.police").exists():
         generate_city(people=args.people)
     user = User.objects.get(username="om.police")
     person = people_for(user).order_by("pk").first()
     assert person is not None
+
+    area_meetings = Meeting.objects.filter(area__in=user.areas.all())
+    next_meeting = area_meetings.filter(status=MeetingStatus.SCHEDULED).order_by("starts_at")[0]
+    held_meeting = area_meetings.filter(status=MeetingStatus.HELD).order_by("-starts_at")[0]
 
     client = Client()
     client.force_login(user)
@@ -68,6 +73,14 @@ def main() -> None:
         "person page": f"/people/{person.pk}/",
         "change history": f"/people/{person.pk}/history/",
         "sharing protocol": "/protocol/",
+        "candidates (ranked lists)": str(client.get("/selection/runs/latest/")["Location"]),
+        "nominations": "/selection/nominations/",
+        "cohort, partnership": "/cohort/",
+        "cohort, area": f"/cohort/{user.areas.order_by('code').first().pk}/",
+        "forums": "/forums/",
+        "forum with agenda": f"/forums/{next_meeting.pk}/",
+        "forum held (minutes)": f"/forums/{held_meeting.pk}/minutes/",
+        "minutes PDF": f"/forums/{held_meeting.pk}/minutes.pdf",
     }
     for path in [*pages.values(), "/sign-in/"]:  # warm caches and templates
         (anonymous if path == "/sign-in/" else client).get(path)
