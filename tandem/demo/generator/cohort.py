@@ -30,7 +30,7 @@ from .organisation import Organisation
 
 # Areas adopt up to this share of their capacity at first, leaving places for emergent
 # offenders, as the study's areas did while schemes bedded in.
-FIRST_FILL = 0.8
+FIRST_FILL = 0.85
 SECOND_FILL = 0.95
 EARLIER_SCHEME = ("CHRYSALIS", "Project Chrysalis (earlier local scheme, demo)")
 NOMINATIONS_PER_AREA = 2

@@ -47,7 +47,7 @@ def _outcome(item: AgendaItem, rng: random.Random) -> str:
     if item.kind == ItemKind.NOMINATION:
         return rng.choices(allowed, weights=[6, 2, 1])[0]
     if item.kind == ItemKind.EXIT_CANDIDATE:
-        return Outcome.EXIT if rng.random() < 0.3 else Outcome.CONTINUE
+        return Outcome.EXIT if rng.random() < 0.15 else Outcome.CONTINUE
     if item.kind == ItemKind.TRANSFER_OUT:
         return Outcome.TRANSFER if rng.random() < 0.5 else Outcome.CONTINUE
     return allowed[0]
