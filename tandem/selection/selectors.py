@@ -43,6 +43,7 @@ class ListedPerson:
     new_since_last_run: bool
     status: CohortStatus | None
     nomination: Nomination | None
+    previous_rank: int | None = None  # in the run before, when they were listed in it
 
     @property
     def in_cohort(self) -> bool:
@@ -138,13 +139,15 @@ def area_lists(run: ScoringRun, user: User, *, show: int) -> list[AreaList]:
         .order_by("area__code", "rank")
     )
     before = previous_run(run)
-    previously_listed: set[tuple[int, int]] = set()
+    # Where each listed person ranked in the run before, in the same area.
+    previous_ranks: dict[tuple[int, int], int] = {}
     if before is not None:
-        previously_listed = set(
-            Score.objects.filter(
+        previous_ranks = {
+            (area_id, person_id): rank
+            for area_id, person_id, rank in Score.objects.filter(
                 run=before, person_id__in=[score.person_id for score in top]
-            ).values_list("area_id", "person_id")
-        )
+            ).values_list("area_id", "person_id", "rank")
+        }
     lists = {
         area.pk: AreaList(
             area=area,
@@ -167,7 +170,8 @@ def area_lists(run: ScoringRun, user: User, *, show: int) -> list[AreaList]:
             ListedPerson(
                 score=score,
                 new_since_last_run=before is not None
-                and (score.area_id, score.person_id) not in previously_listed,
+                and (score.area_id, score.person_id) not in previous_ranks,
+                previous_rank=previous_ranks.get((score.area_id, score.person_id)),
                 status=statuses.get(score.person_id),
                 nomination=nominations.get(score.person_id),
             )

@@ -132,3 +132,13 @@ def test_the_coordinator_sets_and_clears_capacity_in_the_pages(cast):
     assert "Back to the shared default" in client.get(url).content.decode()
     # Another partnership's area, or none, is not found.
     assert client.get(reverse("selection:capacity_edit", args=[999999])).status_code == 404
+
+
+def test_each_row_says_where_the_person_ranked_in_the_run_before(cast, people):
+    first, second = people[:2]
+    run_with(cast, {first: 30.0, second: 20.0})
+    later = run_with(cast, {first: 10.0, second: 20.0, people[2]: 15.0})
+    rows = {row.score.person_id: row for row in area_a(later, cast.coordinator).rows}
+    assert rows[second.pk].previous_rank == 2 and rows[second.pk].score.rank == 1
+    assert rows[first.pk].previous_rank == 1 and not rows[first.pk].new_since_last_run
+    assert rows[people[2].pk].previous_rank is None and rows[people[2].pk].new_since_last_run
