@@ -13,6 +13,7 @@ from tandem.api.nav import custody_nav
 from .access import can_open_records
 from .middleware import SECOND_FACTOR_SKIPPED_KEY, second_factor_passed
 from .models import Role
+from .notices import unread_count
 
 
 def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
@@ -40,6 +41,8 @@ def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("OGRS3", reverse("selection:ogrs3")))
     if role == Role.AUDITOR:
         items.append(("Access log", reverse("core:access_log")))
+    unread = unread_count(user)
+    items.append((f"Notices ({unread} new)" if unread else "Notices", reverse("core:notices")))
     items.append(("Sharing protocol", reverse("core:protocol")))
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import access_log, auth, pages
+from .views import access_log, auth, notices, pages
 
 app_name = "core"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("sign-out/", auth.sign_out, name="sign_out"),
     path("protocol/", pages.protocol, name="protocol"),
     path("access-log/", access_log.access_log, name="access_log"),
+    path("notices/", notices.notices, name="notices"),
+    path("notices/read/", notices.notices_read, name="notices_read"),
 ]

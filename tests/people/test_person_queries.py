@@ -64,7 +64,7 @@ def test_person_page_queries_are_bounded(cast):
         _grow(cast, 15) if persona == "om" else None
         after = _queries(client, url)
         assert after == before, persona
-        assert after <= 22, persona  # 14 foundation, 5 offending and drug tests, 2 cohort
+        assert after <= 23, persona  # 14 foundation, 5 offending, drug tests, 2 cohort, 1 notices
 
 
 def test_history_page_queries_are_bounded(cast):
