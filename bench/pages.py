@@ -76,7 +76,7 @@ def main() -> None:
         "candidates (ranked lists)": str(client.get("/selection/runs/latest/")["Location"]),
         "nominations": "/selection/nominations/",
         "cohort, partnership": "/cohort/",
-        "cohort, area": f"/cohort/{user.areas.order_by('code').first().pk}/",
+        "cohort, area": f"/cohort/{user.areas.order_by('code')[0].pk}/",
         "forums": "/forums/",
         "forum with agenda": f"/forums/{next_meeting.pk}/",
         "forum held (minutes)": f"/forums/{held_meeting.pk}/minutes/",
