@@ -161,6 +161,9 @@ class Decision(models.Model):
     strand = models.CharField(max_length=30, choices=Strand.choices, blank=True)
     end_reason = models.CharField(max_length=30, choices=EndReason.choices, blank=True)
     review_by = models.DateField(null=True, blank=True)
+    # On exit: light-touch contact for a while after leaving the scheme, if agreed.
+    post_exit_contact = models.CharField(max_length=500, blank=True)
+    post_exit_until = models.DateField(null=True, blank=True)
     membership_started = models.OneToOneField(
         Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="adopted_by"
     )
@@ -232,3 +235,43 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"Action {self.pk}"
+
+
+class ExitCriteria(models.Model):
+    """The partnership's exit criteria, which the readiness panel checks against the record.
+
+    One row, edited by the coordinator, history kept. Defaults from the study's schemes:
+    at least 3 months on, a 6-month time limit a forum may extend, and evidence of change.
+    """
+
+    min_months_on_scheme = models.PositiveSmallIntegerField(default=3)
+    time_limit_months = models.PositiveSmallIntegerField(default=6)
+    no_proven_offending_months = models.PositiveSmallIntegerField(default=6)
+    settled_accommodation = models.BooleanField(default=True)
+    engaged_in_ete = models.BooleanField(default=True)
+    drug_treatment_done_or_not_needed = models.BooleanField(default=True)
+    no_outstanding_breach = models.BooleanField(default=True)
+    reoffending_watch_months = models.PositiveSmallIntegerField(
+        default=12, help_text="Reoffending this long after exit is flagged to the coordinator"
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return "Exit criteria"
+
+
+class ReoffendingAfterExit(models.Model):
+    """A former member recorded offending within the watch period after leaving: flagged
+    once to the coordinator, who decides whether the forum should consider them again."""
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.PROTECT, related_name="reoffending_after_exit"
+    )
+    first_offence_date = models.DateField()
+    flagged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-flagged_at"]
+
+    def __str__(self) -> str:
+        return f"Reoffending after exit {self.pk}"

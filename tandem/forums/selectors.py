@@ -19,6 +19,7 @@ from tandem.core.access import people_for, protocol_levels, today
 from tandem.core.categories import Category, Level
 from tandem.core.models import Role, User
 
+from .exit import Readiness, readiness_for
 from .models import (
     Action,
     ActionStatus,
@@ -71,6 +72,8 @@ class MeetingRecord:
     later: Meeting | None = None
     people: int = 0
     openable: set[int] = field(default_factory=set)  # people whose record the user may open
+    # Exit readiness of members on the agenda, by person; only for roles reading offending.
+    readiness: dict[int, Readiness] = field(default_factory=dict)
 
 
 def meeting_record(user: User, meeting_id: object) -> MeetingRecord:
@@ -78,7 +81,7 @@ def meeting_record(user: User, meeting_id: object) -> MeetingRecord:
     meeting = meeting_for(user, meeting_id)
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
-        .select_related("person", "decision__decided_by", "membership", "nomination")
+        .select_related("person", "decision__decided_by", "membership__person", "nomination")
         .prefetch_related(
             Prefetch("views", queryset=AgencyView.objects.select_related("agency", "author"))
         )
@@ -87,6 +90,11 @@ def meeting_record(user: User, meeting_id: object) -> MeetingRecord:
     person_ids = {item.person_id for item in items if item.person_id}
     actions = Action.objects.select_related("owner_agency", "owner", "item__person", "meeting")
     area_meetings = meetings_for(user).filter(area=meeting.area)
+    seen = sees_offending(user)
+    members = [
+        item.membership for item in items
+        if item.membership is not None and item.membership.end_date is None
+    ]  # fmt: skip
     return MeetingRecord(
         meeting=meeting,
         attendance=list(meeting.attendance.select_related("agency")),
@@ -99,7 +107,8 @@ def meeting_record(user: User, meeting_id: object) -> MeetingRecord:
                 status=ActionStatus.OPEN,
             )
         ),
-        sees_offending=sees_offending(user),
+        sees_offending=seen,
+        readiness=readiness_for(members, meeting.day) if seen and members else {},
         earlier=area_meetings.filter(starts_at__lt=meeting.starts_at)
         .order_by("-starts_at")
         .first(),

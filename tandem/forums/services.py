@@ -7,6 +7,7 @@ ends one, transfer moves it, each through the cohort services with the decision 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,8 +20,10 @@ from tandem.cohort.models import PPO_SCHEME_CODE, EndReason, Membership, Scheme,
 from tandem.cohort.services import membership_end, membership_ratify, membership_start
 from tandem.core.access import today
 from tandem.core.models import Agency, Area, Role, User
+from tandem.core.notices import notice_send
 from tandem.people.models import Person
 from tandem.selection.models import Nomination, NominationStatus
+from tandem.selection.scoring import months_before
 
 from .agenda import proposed_items
 from .models import (
@@ -30,11 +33,13 @@ from .models import (
     AgendaItem,
     Attendance,
     Decision,
+    ExitCriteria,
     ForumSchedule,
     ItemKind,
     Meeting,
     MeetingStatus,
     Outcome,
+    ReoffendingAfterExit,
 )
 
 MAX_MEETINGS_AHEAD = 26  # a year of fortnightly forums
@@ -193,10 +198,15 @@ def agenda_build(*, actor: User, meeting: Meeting) -> int:
             continue
         position += 1
         item = AgendaItem(
-            meeting=meeting, position=position, kind=proposal.kind, person=proposal.person,
-            nomination=proposal.nomination, membership=proposal.membership,
-            title=proposal.title, detail=proposal.detail,
-        )  # fmt: skip
+            meeting=meeting,
+            position=position,
+            kind=proposal.kind,
+            person=proposal.person,
+            nomination=proposal.nomination,
+            membership=proposal.membership,
+            title=proposal.title,
+            detail=proposal.detail,
+        )
         _saved(item, actor)
         added += 1
     meeting.agenda_built_at = timezone.now()
@@ -220,9 +230,13 @@ def item_add(
     if not title.strip():
         raise ValidationError({"title": "Say what the item is about"})
     item = AgendaItem(
-        meeting=meeting, position=_last_position(meeting) + 1, kind=ItemKind.MANUAL,
-        person=person, title=title.strip()[:300], added_by=actor,
-    )  # fmt: skip
+        meeting=meeting,
+        position=_last_position(meeting) + 1,
+        kind=ItemKind.MANUAL,
+        person=person,
+        title=title.strip()[:300],
+        added_by=actor,
+    )
     _saved(item, actor)
     return item
 
@@ -259,6 +273,8 @@ def decision_record(
     end_reason: str = "",
     review_by: dt.date | None = None,
     lead: User | None = None,
+    post_exit_contact: str = "",
+    post_exit_until: dt.date | None = None,
 ) -> Decision:
     """Record the forum's decision on an item and make the change it decides."""
     item = AgendaItem.objects.select_for_update().select_related("meeting__area").get(pk=item.pk)
@@ -267,12 +283,20 @@ def decision_record(
     if Decision.objects.filter(item=item).exists():
         raise ValidationError("This item already has a decision")
     errors = _decision_errors(item, outcome, rationale, strand, end_reason, review_by)
+    errors.update(_post_exit_errors(meeting, outcome, post_exit_contact, post_exit_until))
     if errors:
         raise ValidationError(errors)
     decision = Decision(
-        item=item, outcome=outcome, rationale=rationale.strip(), strand=strand,
-        end_reason=end_reason, review_by=review_by, decided_by=actor,
-    )  # fmt: skip
+        item=item,
+        outcome=outcome,
+        rationale=rationale.strip(),
+        strand=strand,
+        end_reason=end_reason,
+        review_by=review_by,
+        decided_by=actor,
+        post_exit_contact=post_exit_contact.strip(),
+        post_exit_until=post_exit_until,
+    )
     _apply(actor, decision, lead)
     _saved(decision, actor)
     if meeting.status == MeetingStatus.SCHEDULED:
@@ -317,6 +341,28 @@ def _decision_errors(
     return errors
 
 
+POST_EXIT_MAX_MONTHS = 12
+
+
+def _post_exit_errors(
+    meeting: Meeting, outcome: str, contact: str, until: dt.date | None
+) -> dict[str, str]:
+    """A post-exit contact plan: light-touch contact, on exit only, for up to a year."""
+    if not contact.strip() and until is None:
+        return {}
+    if outcome != Outcome.EXIT:
+        return {"post_exit_contact": "A post-exit contact plan goes with an exit decision"}
+    if not contact.strip():
+        return {"post_exit_contact": "Say what contact there will be after exit"}
+    latest = months_before(meeting.day, -POST_EXIT_MAX_MONTHS)
+    if until is None or not meeting.day < until <= latest:
+        return {
+            "post_exit_until": f"Enter the date contact ends, within {POST_EXIT_MAX_MONTHS} "
+            "months of the meeting"
+        }
+    return {}
+
+
 def _current_membership(person: Person) -> Membership | None:
     return (
         Membership.objects.select_for_update().filter(person=person, end_date__isnull=True).first()
@@ -335,13 +381,22 @@ def _apply(actor: User, decision: Decision, lead: User | None) -> None:
     if decision.outcome == Outcome.ADOPT:
         assert item.person is not None
         decision.membership_started = membership_start(
-            actor=actor, person=item.person, area=meeting.area,
-            scheme=Scheme.objects.get(code=PPO_SCHEME_CODE), strand=decision.strand,
-            start_date=meeting.day, basis=basis[:1000],
-        )  # fmt: skip
+            actor=actor,
+            person=item.person,
+            area=meeting.area,
+            scheme=Scheme.objects.get(code=PPO_SCHEME_CODE),
+            strand=decision.strand,
+            start_date=meeting.day,
+            basis=basis[:1000],
+        )
         if lead is not None:
-            lead_allocate(actor=actor, person=item.person, worker=lead, start_date=meeting.day,
-                          trigger=AllocationTrigger.ADOPTION)  # fmt: skip
+            lead_allocate(
+                actor=actor,
+                person=item.person,
+                worker=lead,
+                start_date=meeting.day,
+                trigger=AllocationTrigger.ADOPTION,
+            )
     elif decision.outcome == Outcome.EXIT and item.kind == ItemKind.RATIFY_EXIT:
         assert item.membership is not None
         decision.membership_ended = membership_ratify(
@@ -356,14 +411,21 @@ def _apply(actor: User, decision: Decision, lead: User | None) -> None:
             EndReason.TRANSFERRED if decision.outcome == Outcome.TRANSFER else decision.end_reason
         )
         decision.membership_ended = membership_end(
-            actor=actor, membership=current, end_date=meeting.day, end_reason=reason,
+            actor=actor,
+            membership=current,
+            end_date=meeting.day,
+            end_reason=reason,
             note=decision.rationale[:1000],
-        )  # fmt: skip
+        )
         if decision.outcome == Outcome.TRANSFER:
             _transfer(actor, current, meeting, basis)
         else:
-            allocations_end(actor=actor, person=item.person, end_date=meeting.day,
-                            trigger=AllocationTrigger.EXIT)  # fmt: skip
+            allocations_end(
+                actor=actor,
+                person=item.person,
+                end_date=meeting.day,
+                trigger=AllocationTrigger.EXIT,
+            )
 
 
 def _transfer(actor: User, ended: Membership, meeting: Meeting, basis: str) -> None:
@@ -373,10 +435,16 @@ def _transfer(actor: User, ended: Membership, meeting: Meeting, basis: str) -> N
     if destination is None or destination.pk == ended.area_id:
         raise ValidationError({"outcome": "The person does not live in another area"})
     membership_start(
-        actor=actor, person=ended.person, area=destination, scheme=ended.scheme,
-        strand=ended.strand, start_date=meeting.day, basis=basis[:1000],
-        between_forums=True, moved_from=ended,
-    )  # fmt: skip
+        actor=actor,
+        person=ended.person,
+        area=destination,
+        scheme=ended.scheme,
+        strand=ended.strand,
+        start_date=meeting.day,
+        basis=basis[:1000],
+        between_forums=True,
+        moved_from=ended,
+    )
 
 
 def _nomination_close(actor: User, nomination: Nomination, decision: Decision) -> None:
@@ -467,9 +535,13 @@ def action_add(
     if errors:
         raise ValidationError(errors)
     action = Action(
-        meeting=meeting, item=item, description=description.strip()[:500],
-        owner_agency=owner_agency, owner=owner, due_on=due_on,
-    )  # fmt: skip
+        meeting=meeting,
+        item=item,
+        description=description.strip()[:500],
+        owner_agency=owner_agency,
+        owner=owner,
+        due_on=due_on,
+    )
     _saved(action, actor)
     return action
 
@@ -491,3 +563,63 @@ def action_update(*, actor: User, action: Action, status: str, note: str = "") -
     action.closed_at = None if status == ActionStatus.OPEN else timezone.now()
     _saved(action, actor)
     return action
+
+
+# Exit
+
+
+# Leaving for these reasons is not a success or failure of the scheme: no reoffending watch.
+NOT_WATCHED = (EndReason.DECEASED, EndReason.TRANSFERRED, EndReason.SCHEME_CHANGE)
+
+
+@transaction.atomic
+def reoffending_after_exit_flag(*, on: dt.date) -> int:
+    """Flag to the area's coordinators anyone who left the cohort within the watch period and
+    has a recorded offence committed after leaving; each exit is flagged once."""
+    from tandem.offending.models import Offence
+
+    from .exit import exit_criteria
+
+    watch_from = months_before(on, exit_criteria().reoffending_watch_months)
+    exits = (
+        Membership.objects.filter(end_date__gte=watch_from, end_date__lte=on)
+        .exclude(end_reason__in=NOT_WATCHED)
+        .exclude(reoffending_after_exit__isnull=False)
+        .exclude(moved_to__isnull=False)  # continued in another area or scheme
+        .select_related("area")
+    )
+    flagged = 0
+    for spell in exits:
+        first = (
+            Offence.objects.filter(
+                person_id=spell.person_id, offence_date__gt=spell.end_date, offence_date__lte=on
+            )
+            .order_by("offence_date")
+            .values_list("offence_date", flat=True)
+            .first()
+        )
+        if first is None:
+            continue
+        ReoffendingAfterExit.objects.create(membership=spell, first_offence_date=first)
+        coordinators = User.objects.filter(role=Role.COORDINATOR, areas=spell.area, is_active=True)
+        notice_send(
+            recipients=coordinators,
+            subject=f"Offending after exit: Tandem number {spell.person_id}",
+            body=f"Left the {spell.area.name} cohort on {spell.end_date:%-d %B %Y}; an offence "
+            f"committed on {first:%-d %B %Y} is now recorded.",
+            link=f"/people/{spell.person_id}/",
+        )
+        flagged += 1
+    return flagged
+
+
+@transaction.atomic
+def exit_criteria_set(*, actor: User, **values: Any) -> ExitCriteria:
+    """Save the partnership's exit criteria (the coordinator); history keeps earlier ones."""
+    if actor.role != Role.COORDINATOR:
+        raise ValidationError("Only the coordinator sets the exit criteria")
+    criteria = ExitCriteria.objects.select_for_update().order_by("pk").first() or ExitCriteria()
+    for name, value in values.items():
+        setattr(criteria, name, value)
+    _saved(criteria, actor)
+    return criteria

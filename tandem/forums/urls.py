@@ -6,6 +6,7 @@ app_name = "forums"
 urlpatterns = [
     path("", views.forums_home, name="home"),
     path("schedule/<int:area_id>/", views.schedule, name="schedule"),
+    path("exit-criteria/", views.exit_criteria_edit, name="exit_criteria"),
     path("<int:meeting_id>/", views.meeting_detail, name="meeting"),
     path("<int:meeting_id>/move/", views.meeting_move, name="move"),
     path("<int:meeting_id>/attendance/", views.attendance, name="attendance"),

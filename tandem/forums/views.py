@@ -19,10 +19,12 @@ from tandem.core.models import AccessAction, Agency, Role, User
 from tandem.core.permissions import role_required
 
 from . import services
+from .exit import exit_criteria, readiness_for
 from .forms import (
     ActionForm,
     ActionStatusForm,
     DecisionForm,
+    ExitCriteriaForm,
     GenerateForm,
     ItemForm,
     MoveForm,
@@ -30,7 +32,14 @@ from .forms import (
     ViewForm,
 )
 from .minutes import minutes_pdf
-from .models import Action, AgencyView, AgendaItem, ForumSchedule, Meeting
+from .models import (
+    Action,
+    AgencyView,
+    AgendaItem,
+    ForumSchedule,
+    Meeting,
+    ReoffendingAfterExit,
+)
 from .selectors import (
     FORUM_ROLES,
     MeetingRecord,
@@ -78,6 +87,20 @@ def forums_home(request: HttpRequest) -> HttpResponse:
     upcoming, recent = upcoming_and_recent(user)
     areas = list(user.areas.order_by("code")) if user.role == Role.COORDINATOR else []
     schedules = {s.area_id: s for s in ForumSchedule.objects.filter(area__in=areas)}
+    reoffended = list(
+        ReoffendingAfterExit.objects.filter(membership__area__in=areas)
+        .select_related("membership__person", "membership__area")
+        .order_by("-flagged_at")[:50]
+    )
+    if reoffended:
+        access_record(
+            actor=user,
+            action=AccessAction.VIEW_LIST,
+            categories=[Category.IDENTITY, Category.OFFENDING],
+            detail="offending after exit",
+            result_count=len(reoffended),
+            request=request,
+        )
     return render(
         request,
         "forums/home.html",
@@ -87,6 +110,7 @@ def forums_home(request: HttpRequest) -> HttpResponse:
             "recent": recent,
             "actions": list(open_actions_for(user)[:50]),
             "areas": [(area, schedules.get(area.pk)) for area in areas],
+            "reoffended": reoffended,
         },
     )
 
@@ -101,10 +125,15 @@ def schedule(request: HttpRequest, area_id: int) -> HttpResponse:
         raise Http404
     current = ForumSchedule.objects.filter(area=area).first()
     initial = (
-        {"weekday": current.weekday, "time": current.time.strftime("%H:%M"),
-         "place": current.place, "interval_days": current.interval_days}
-        if current else {"interval_days": 14}
-    )  # fmt: skip
+        {
+            "weekday": current.weekday,
+            "time": current.time.strftime("%H:%M"),
+            "place": current.place,
+            "interval_days": current.interval_days,
+        }
+        if current
+        else {"interval_days": 14}
+    )
     schedule_form = ScheduleForm(initial=initial)
     generate_form = GenerateForm(initial={"from_date": today().strftime("%d/%m/%Y"), "count": 6})
     if request.method == "POST":
@@ -176,25 +205,32 @@ def meeting_move(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _managed_meeting(request, meeting_id)
     form = MoveForm(
         request.POST or None,
-        initial={"day": meeting.day.strftime("%d/%m/%Y"), "place": meeting.place,
-                 "time": meeting.starts_at.astimezone().strftime("%H:%M")},
-    )  # fmt: skip
+        initial={
+            "day": meeting.day.strftime("%d/%m/%Y"),
+            "place": meeting.place,
+            "time": meeting.starts_at.astimezone().strftime("%H:%M"),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_move(
-                actor=_user(request), meeting=meeting, starts_at=form.starts_at,
-                place=form.cleaned_data["place"], reason=form.cleaned_data["reason"],
-            )  # fmt: skip
+                actor=_user(request),
+                meeting=meeting,
+                starts_at=form.starts_at,
+                place=form.cleaned_data["place"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             _copy_errors(form, error)
         else:
             messages.success(request, "Meeting moved")
             return redirect("forums:meeting", meeting_id=meeting.pk)
     return render(
-        request, "forums/move.html",
+        request,
+        "forums/move.html",
         {"title": "Move the meeting", "meeting": meeting, "form": form},
         status=400 if form.errors else 200,
-    )  # fmt: skip
+    )
 
 
 @role_required(Role.COORDINATOR)
@@ -223,10 +259,15 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(
         request,
         "forums/attendance.html",
-        {"title": "Attendance", "meeting": meeting, "rows": rows, "errors": errors,
-         "posted": request.POST if request.method == "POST" else None},
+        {
+            "title": "Attendance",
+            "meeting": meeting,
+            "rows": rows,
+            "errors": errors,
+            "posted": request.POST if request.method == "POST" else None,
+        },
         status=400 if errors else 200,
-    )  # fmt: skip
+    )
 
 
 @role_required(Role.COORDINATOR)
@@ -239,9 +280,11 @@ def agenda_build(request: HttpRequest, meeting_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, f"{added} item{'s' if added != 1 else ''} added from the area's data"
-            if added else "The agenda already has everything the area's data proposes",
-        )  # fmt: skip
+            request,
+            f"{added} item{'s' if added != 1 else ''} added from the area's data"
+            if added
+            else "The agenda already has everything the area's data proposes",
+        )
     return redirect("forums:meeting", meeting_id=meeting.pk)
 
 
@@ -259,23 +302,29 @@ def item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 form.add_error("person", "No one with that Tandem number lives in your areas")
         if not form.errors:
             try:
-                services.item_add(actor=_user(request), meeting=meeting,
-                                  title=form.cleaned_data["title"], person=person)  # fmt: skip
+                services.item_add(
+                    actor=_user(request),
+                    meeting=meeting,
+                    title=form.cleaned_data["title"],
+                    person=person,
+                )
             except ValidationError as error:
                 _copy_errors(form, error)
             else:
                 messages.success(request, "Item added to the agenda")
                 return redirect("forums:meeting", meeting_id=meeting.pk)
     return render(
-        request, "forums/item_add.html", {"title": "Add an item", "meeting": meeting, "form": form},
+        request,
+        "forums/item_add.html",
+        {"title": "Add an item", "meeting": meeting, "form": form},
         status=400 if form.errors else 200,
-    )  # fmt: skip
+    )
 
 
 def _item(meeting: Meeting, item_id: int) -> AgendaItem:
     item = (
         AgendaItem.objects.filter(pk=item_id, meeting=meeting)
-        .select_related("person", "meeting__area", "nomination", "membership")
+        .select_related("person", "meeting__area", "nomination", "membership__person")
         .first()
     )
     if item is None:
@@ -307,10 +356,16 @@ def decide(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     if hasattr(item, "decision"):
         messages.info(request, "This item already has a decision")
         return redirect(f"{meeting_url(meeting)}#item-{item.pk}")
-    leads = User.objects.filter(
-        role=Role.OFFENDER_MANAGER, areas=meeting.area, is_active=True,
-        agency__kind__in=["police", "probation", "prison"],
-    ).select_related("agency").order_by("last_name")  # fmt: skip
+    leads = (
+        User.objects.filter(
+            role=Role.OFFENDER_MANAGER,
+            areas=meeting.area,
+            is_active=True,
+            agency__kind__in=["police", "probation", "prison"],
+        )
+        .select_related("agency")
+        .order_by("last_name")
+    )
     form = DecisionForm(
         request.POST or None, outcomes=services.OUTCOMES_FOR[item.kind], leads=leads
     )
@@ -324,14 +379,26 @@ def decide(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
             return redirect(f"{meeting_url(meeting)}#item-{item.pk}")
     if item.person is not None and request.method == "GET":
         access_record(
-            actor=_user(request), action=AccessAction.VIEW_PERSON, person=item.person,
-            categories=[Category.IDENTITY, Category.OFFENDING], detail=f"forum item {item.pk}",
+            actor=_user(request),
+            action=AccessAction.VIEW_PERSON,
+            person=item.person,
+            categories=[Category.IDENTITY, Category.OFFENDING],
+            detail=f"forum item {item.pk}",
             request=request,
-        )  # fmt: skip
+        )
+    readiness = None
+    if item.membership is not None and item.membership.end_date is None:
+        readiness = readiness_for([item.membership], meeting.day).get(item.membership.person_id)
     return render(
         request,
         "forums/decide.html",
-        {"title": "Record the decision", "meeting": meeting, "item": item, "form": form},
+        {
+            "title": "Record the decision",
+            "meeting": meeting,
+            "item": item,
+            "form": form,
+            "readiness": readiness,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -348,14 +415,20 @@ def agency_view(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
     existing = AgencyView.objects.filter(item=item, agency=user.agency).first()
     form = ViewForm(
         request.POST or None,
-        initial={"text": existing.text if existing else "",
-                 "version": services.view_version(existing)},
-    )  # fmt: skip
+        initial={
+            "text": existing.text if existing else "",
+            "version": services.view_version(existing),
+        },
+    )
     theirs = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.view_save(actor=user, item=item, text=form.cleaned_data["text"],
-                               seen_version=form.cleaned_data["version"] or "")  # fmt: skip
+            services.view_save(
+                actor=user,
+                item=item,
+                text=form.cleaned_data["text"],
+                seen_version=form.cleaned_data["version"] or "",
+            )
         except services.StaleViewError as stale:
             theirs = stale.current
             form.add_error(
@@ -376,10 +449,16 @@ def agency_view(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
     return render(
         request,
         "forums/agency_view.html",
-        {"title": "Your agency's view", "meeting": meeting, "item": item, "form": form,
-         "theirs": theirs, "agency": user.agency},
+        {
+            "title": "Your agency's view",
+            "meeting": meeting,
+            "item": item,
+            "form": form,
+            "theirs": theirs,
+            "agency": user.agency,
+        },
         status=400 if form.errors else 200,
-    )  # fmt: skip
+    )
 
 
 @role_required(Role.COORDINATOR)
@@ -402,10 +481,11 @@ def action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
             messages.success(request, "Action added")
             return redirect(f"{meeting_url(meeting)}#actions")
     return render(
-        request, "forums/action_add.html",
+        request,
+        "forums/action_add.html",
         {"title": "Add an action", "meeting": meeting, "form": form},
         status=400 if form.errors else 200,
-    )  # fmt: skip
+    )
 
 
 @role_required(*FORUM_ROLES)
@@ -430,10 +510,11 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
             messages.success(request, "Action updated")
             return redirect("forums:meeting", meeting_id=action.meeting_id)
     return render(
-        request, "forums/action_update.html",
+        request,
+        "forums/action_update.html",
         {"title": "Update an action", "action": action, "form": form},
         status=400 if form.errors else 200,
-    )  # fmt: skip
+    )
 
 
 @role_required(*FORUM_ROLES)
@@ -465,3 +546,28 @@ def _minutes_context(record: MeetingRecord) -> dict[str, Any]:
         "generated": dt.datetime.now().astimezone(),
         "today": today(),
     }
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def exit_criteria_edit(request: HttpRequest) -> HttpResponse:
+    """The partnership's exit criteria, which every member's readiness panel checks."""
+    current = exit_criteria()
+    fields = ExitCriteriaForm.base_fields
+    form = ExitCriteriaForm(
+        request.POST or None, initial={name: getattr(current, name) for name in fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exit_criteria_set(actor=_user(request), **form.cleaned_data)
+        except ValidationError as error:
+            _copy_errors(form, error)
+        else:
+            messages.success(request, "Exit criteria saved")
+            return redirect("forums:exit_criteria")
+    return render(
+        request,
+        "forums/exit_criteria.html",
+        {"title": "Exit criteria", "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -18,3 +18,9 @@ def iso_date(value: object) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
+
+
+@register.filter
+def get_item(mapping: object, key: object) -> object:
+    """mapping[key], or None: for per-person lookups the views prepare."""
+    return mapping.get(key) if isinstance(mapping, dict) else None
