@@ -243,6 +243,14 @@ SEARCH_RESULT_LIMIT = env_int("SEARCH_RESULT_LIMIT", 50)
 # Largest file a coordinator may upload to Import data; set the proxy's body limit to match.
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 20)
 
+# Casework: an assessment is due this many days after adoption into the cohort or the start
+# of a sentence of CASEWORK_LONG_SENTENCE_MONTHS or more; reassessment every so many months;
+# care plan reviews every so many weeks.
+CASEWORK_ASSESSMENT_DUE_DAYS = env_int("CASEWORK_ASSESSMENT_DUE_DAYS", 28)
+CASEWORK_LONG_SENTENCE_MONTHS = env_int("CASEWORK_LONG_SENTENCE_MONTHS", 12)
+CASEWORK_REASSESSMENT_MONTHS = env_int("CASEWORK_REASSESSMENT_MONTHS", 6)
+CASEWORK_REVIEW_WEEKS = env_int("CASEWORK_REVIEW_WEEKS", 6)
+
 # The API (tandem/api): custody systems authenticate with a token an administrator issues;
 # signed-in custody officers may use their session. JSON only: no browsable API.
 REST_FRAMEWORK = {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tandem.api.urls")),
     path("forums/", include("tandem.forums.urls")),
     path("cohort/", include("tandem.cohort.urls")),
+    path("casework/", include("tandem.casework.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -64,6 +64,11 @@ EXPECTED_GET = {
     "cohort_schemes": lambda p: 200 if p == "coordinator" else 403,
     "cohort_scheme_new": lambda p: 200 if p == "coordinator" else 403,
     "cohort_scheme": lambda p: 200 if p == "coordinator" else 403,
+    # Casework pages open the person; sections the protocol withholds say so (auditor).
+    "casework_assessments": _record_page,
+    "casework_assessment": _record_page,
+    "casework_plan": _record_page,
+    "casework_prison_work": _record_page,
 }
 
 
@@ -92,6 +97,8 @@ def _urls(cast) -> dict[str, str]:
         "custody_instructions": reverse("api:instructions"),
         "custody_instruction": reverse("api:instruction_area", args=[cast.area_a.pk]),
         **_cohort_urls(cast),
+        **_status_urls(cast),
+        **_casework_urls(cast),
     }
 
 
@@ -114,6 +121,69 @@ def _cohort_urls(cast) -> dict[str, str]:
         "cohort_schemes": reverse("cohort:schemes"),
         "cohort_scheme_new": reverse("cohort:scheme_new"),
         "cohort_scheme": reverse("cohort:scheme", args=[earlier.pk]),
+    }
+
+
+def _casework_urls(cast) -> dict[str, str]:
+    from tandem.casework.pathways import Pathway
+    from tandem.casework.services import NeedInput, assessment_record, objective_add
+    from tandem.core.access import today
+
+    pk = cast.person.pk
+    assessment = assessment_record(
+        actor=cast.om, person=cast.person, assessed_on=today(), rosh="low",
+        needs={p.value: NeedInput("none") for p in Pathway},
+    )  # fmt: skip
+    objective_add(actor=cast.om, person=cast.person, seen_version=0,
+                  pathway=Pathway.ACCOMMODATION, description="A tenancy")  # fmt: skip
+    return {
+        "casework_assessments": reverse("casework:assessments", args=[pk]),
+        "casework_assessment": reverse("casework:assessment", args=[pk, assessment.pk]),
+        "casework_plan": reverse("casework:plan", args=[pk]),
+        "casework_prison_work": reverse("casework:prison_work", args=[pk]),
+    }
+
+
+# Status episodes and transfers (tandem/people): the episode pages are the offender
+# manager's, in the person's area; transfers are read by the areas' offender managers,
+# viewers and the coordinator.
+_EPISODE_PAGE = lambda p: {"om": 200, "other_om": 404}.get(p, 403)  # noqa: E731
+_TRANSFER_PAGE = lambda p: 200 if p in {"om", "other_om", "viewer", "coordinator"} else 403  # noqa: E731
+EXPECTED_GET.update(
+    {
+        "episodes": _EPISODE_PAGE,
+        "episode_add": _EPISODE_PAGE,
+        "episode_end": _EPISODE_PAGE,
+        "episode_correct": _EPISODE_PAGE,
+        "transfers": _TRANSFER_PAGE,
+        "transfer": _TRANSFER_PAGE,
+    }
+)
+
+
+def _status_urls(cast) -> dict[str, str]:
+    from tandem.cohort.models import Membership
+    from tandem.core.access import today
+    from tandem.people import services, transfers
+
+    pk = cast.person.pk
+    order = services.episode_add(
+        actor=cast.om, person=cast.person, kind="community_order", start_date=today(),
+        requirements=["supervision"],
+    )  # fmt: skip
+    # Person B's earlier-scheme spell (from _cohort_urls), proposed to move from B to A.
+    spell = Membership.objects.get(person=cast.person_b, end_date__isnull=True)
+    proposal = transfers.transfer_propose(
+        actor=None, membership=spell, to_area=cast.area_a, rule="residence", reason="Test"
+    )
+    assert proposal is not None
+    return {
+        "episodes": reverse("people:episodes", args=[pk]),
+        "episode_add": reverse("people:episode_add", args=[pk, "sentenced"]),
+        "episode_end": reverse("people:episode_end", args=[pk, order.pk]),
+        "episode_correct": reverse("people:episode_correct", args=[pk, order.pk]),
+        "transfers": reverse("people:transfers"),
+        "transfer": reverse("people:transfer", args=[proposal.pk]),
     }
 
 

@@ -18,7 +18,7 @@ from django.db.models import Max, Q
 from tandem.cohort.models import Membership
 from tandem.core.models import AgencyKind
 from tandem.offending.models import SANCTION_OUTCOMES, DrugTest, Offence, TestResult
-from tandem.people.models import Address, Engagement
+from tandem.people.models import Address, Engagement, EpisodeKind, OrderOutcome, StatusEpisode
 from tandem.selection.scoring import months_before
 
 from .models import AgendaItem, ExitCriteria, Outcome
@@ -108,6 +108,18 @@ def readiness_for(memberships: Iterable[Membership], on: dt.date) -> dict[int, R
         .annotate(last=Max("test_date"))
         .values_list("person_id", "last")
     )
+    breached = dict(
+        StatusEpisode.objects.filter(
+            person_id__in=ids,
+            kind=EpisodeKind.COMMUNITY_ORDER,
+            outcome=OrderOutcome.BREACHED,
+            end_date__gt=offending_since,
+            end_date__lte=on,
+        )
+        .values("person_id")
+        .annotate(last=Max("end_date"))
+        .values_list("person_id", "last")
+    )
     result = {}
     for person_id, spell in spells.items():
         mine = engagements.get(person_id, [])
@@ -122,6 +134,8 @@ def readiness_for(memberships: Iterable[Membership], on: dt.date) -> dict[int, R
             criteria.append(_ete(mine, on))
         if rules.drug_treatment_done_or_not_needed:
             criteria.append(_drugs(mine, on, last_positive.get(person_id)))
+        if rules.no_outstanding_breach:
+            criteria.append(_breach(breached.get(person_id), rules))
         result[person_id] = Readiness(spell, criteria)
     return result
 
@@ -195,3 +209,14 @@ def _drugs(engagements: list[Engagement], on: dt.date, last_positive: dt.date | 
     return Criterion(
         label, False, f"Positive test on {last_positive:%-d %B %Y}; no treatment recorded since"
     )
+
+
+def _breach(last: dt.date | None, rules: ExitCriteria) -> Criterion:
+    # Enforcement decisions (warning, breach, discretion) arrive with appointments; until
+    # then an order ended as breached within the offending window counts as outstanding.
+    label = "No outstanding breach"
+    if last is None:
+        return Criterion(
+            label, True, f"No order breached in {rules.no_proven_offending_months} months"
+        )
+    return Criterion(label, False, f"Community order breached, ended {last:%-d %B %Y}")

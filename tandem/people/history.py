@@ -12,7 +12,7 @@ from tandem.core.access import PersonGrants
 from tandem.core.categories import Category
 from tandem.core.models import Agency, Area, User
 
-from .models import Address, Alias, Engagement, Identifier, Person, StatusEpisode
+from .models import Address, Alias, Engagement, Identifier, Monitoring, Person, StatusEpisode
 
 # Which category each kind of record belongs to, and how to name it on the page.
 TRACKED: list[tuple[type[models.Model], str, str]] = [
@@ -21,6 +21,7 @@ TRACKED: list[tuple[type[models.Model], str, str]] = [
     (Identifier, Category.IDENTITY, "Identifier"),
     (Address, Category.ACCOMMODATION, "Address"),
     (StatusEpisode, Category.OFFENDING, "Status"),
+    (Monitoring, Category.OFFENDING, "Monitoring level"),
     (Engagement, Category.CASE_NOTES, "Agency engagement"),
 ]
 _SKIP = {"id", "person", "first_name_key", "last_name_key", "value_key", "created_at", "updated_at"}
@@ -50,6 +51,8 @@ def _display(field: models.Field, value: Any, names: dict[tuple[type, Any], str]
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):
         return names.get((field.related_model, value), str(value))
+    if isinstance(value, list):  # an order's requirements
+        return ", ".join(str(v) for v in value) or "–"
     if isinstance(value, dt.date):
         return value.strftime("%-d %b %Y")
     return str(value)

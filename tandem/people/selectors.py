@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,9 +13,16 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Concat
 
 from tandem.cohort.models import Membership
-from tandem.core.access import PersonGrants, grants_for, people_for, person_for, today
-from tandem.core.categories import Category
-from tandem.core.models import User
+from tandem.core.access import (
+    PersonGrants,
+    grants_for,
+    people_for,
+    person_for,
+    protocol_levels,
+    today,
+)
+from tandem.core.categories import Category, Level
+from tandem.core.models import Role, User
 from tandem.offending.selectors import (
     DrugTestSummary,
     OffendingSummary,
@@ -21,9 +31,23 @@ from tandem.offending.selectors import (
 )
 from tandem.selection.models import LocalIntelligence, Nomination, NominationStatus
 
-from .models import Address, Alias, Engagement, Identifier, IdentifierKind, Person, StatusEpisode
+from .models import (
+    OPEN_TRANSFER_STATUSES,
+    Address,
+    Alias,
+    Engagement,
+    Identifier,
+    IdentifierKind,
+    Monitoring,
+    Person,
+    StatusEpisode,
+    TransferProposal,
+    TransferStatus,
+)
+from .responsibility import RESIDENTIAL_KINDS, Responsibility, decide
 from .search import ParsedQuery
 from .status import CurrentStatus, current_status
+from .transfers import SIDES, awaiting_lead
 
 
 def _name_filter(prefix: str, tokens: list[str]) -> Q:
@@ -117,6 +141,11 @@ class PersonRecord:
     # PPO status is what the custody-suite check discloses, so it goes with identity.
     memberships: list[Membership] = field(default_factory=list)
     nomination: Nomination | None = None
+    monitoring: list[Monitoring] = field(default_factory=list)
+    responsibility: Responsibility | None = None
+    # The open transfer proposal, or the latest closed one, for the offending section.
+    transfer: TransferProposal | None = None
+    transfer_link: bool = False  # the transfer page is open to the reader
 
     @property
     def current_membership(self) -> Membership | None:
@@ -137,9 +166,26 @@ def person_record(actor: User, person_id: object) -> PersonRecord:
     if grants.can_read(Category.ACCOMMODATION):
         record.addresses = list(person.addresses.select_related("area"))
     if grants.can_read(Category.OFFENDING):
+        day = today()
         record.episodes = list(person.episodes.all())
-        record.status = current_status(record.episodes, today())
+        record.monitoring = list(person.monitoring.all())
+        record.status = current_status(record.episodes, day, record.monitoring)
         record.offending = offending_summary(person)
+        record.responsibility = _responsibility(record, day)
+        record.transfer = (
+            person.transfers.select_related("from_area", "to_area")
+            .order_by("-proposed_at", "-id")
+            .first()
+        )
+        if record.transfer is not None and actor.role in (
+            Role.OFFENDER_MANAGER,
+            Role.COORDINATOR,
+            Role.VIEWER,
+        ):
+            t = record.transfer
+            record.transfer_link = actor.areas.filter(
+                pk__in=[t.from_area_id, t.to_area_id]
+            ).exists()
     if grants.can_read(Category.SUBSTANCE_MISUSE):
         record.drug_tests = drug_test_summary(person)
     if grants.can_read(Category.INTELLIGENCE):
@@ -147,3 +193,165 @@ def person_record(actor: User, person_id: object) -> PersonRecord:
     if grants.can_read(Category.CASE_NOTES):
         record.engagements = list(person.engagements.select_related("agency"))
     return record
+
+
+def _responsibility(record: PersonRecord, day: dt.date) -> Responsibility:
+    """The responsible area from what the page has already loaded (the area, not the
+    addresses, shows: readers of offending see it even without accommodation)."""
+    addresses = record.addresses
+    if not record.grants.can_read(Category.ACCOMMODATION):
+        addresses = list(record.person.addresses.select_related("area"))
+    latest = record.offending.recent[0] if record.offending and record.offending.recent else None
+    return decide(
+        on=day,
+        no_fixed_abode=record.person.no_fixed_abode,
+        episodes=record.episodes,
+        addresses=[a for a in addresses if a.kind in (*RESIDENTIAL_KINDS, "intended_release")],
+        latest_offence_area=latest.area if latest else None,
+        latest_offence_date=latest.offence_date if latest else None,
+    )
+
+
+def statuses_for(person_ids: Iterable[int], on: dt.date) -> dict[int, CurrentStatus]:
+    """Everyone's current status and next key date on a day, in two queries however many
+    people: for the caseload and any other list. People with no open episode are at liberty
+    (with their monitoring level, if recorded)."""
+    ids = list(person_ids)
+    episodes: dict[int, list[StatusEpisode]] = defaultdict(list)
+    for episode in StatusEpisode.objects.filter(person_id__in=ids, start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    ):
+        episodes[episode.person_id].append(episode)
+    levels: dict[int, list[Monitoring]] = defaultdict(list)
+    for level in Monitoring.objects.filter(person_id__in=ids, start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    ):
+        levels[level.person_id].append(level)
+    return {pk: current_status(episodes[pk], on, levels[pk]) for pk in ids}
+
+
+# Transfers between areas
+
+
+@dataclass
+class TransferRow:
+    proposal: TransferProposal
+    can_open: bool  # the reader may open the person's record
+    sides: list[str]  # the sides the reader may still answer for
+    can_resolve: bool
+    awaiting_lead: bool = False
+    # The reader's areas they act for (offender managers and coordinators only).
+    acting_areas: frozenset[int] = frozenset()
+
+
+@dataclass
+class TransferLists:
+    to_answer: list[TransferRow]
+    waiting: list[TransferRow]
+    disputed: list[TransferRow]
+    awaiting_lead: list[TransferRow]
+    recent: list[TransferRow]
+    show_reasons: bool
+
+    @property
+    def people_listed(self) -> int:
+        rows = [*self.to_answer, *self.waiting, *self.disputed, *self.awaiting_lead, *self.recent]
+        return len({row.proposal.person_id for row in rows})
+
+
+RECENT_TRANSFER_DAYS = 30
+
+
+def _transfers(area_ids: set[int]) -> QuerySet[TransferProposal]:
+    return TransferProposal.objects.filter(
+        Q(from_area_id__in=area_ids) | Q(to_area_id__in=area_ids)
+    ).select_related(
+        "person",
+        "from_area",
+        "to_area",
+        "proposed_by",
+        "sending_by",
+        "receiving_by",
+        "resolved_by",
+        "proposed_lead",
+    )
+
+
+def _row(
+    proposal: TransferProposal, user: User, area_ids: set[int], openable: set[int]
+) -> TransferRow:
+    acting = user.role in (Role.OFFENDER_MANAGER, Role.COORDINATOR)
+    sides = []
+    if acting and proposal.status == TransferStatus.PROPOSED:
+        sides = [
+            side
+            for side, area in SIDES.items()
+            if not proposal.response_of(side) and getattr(proposal, f"{area}_id") in area_ids
+        ]
+    return TransferRow(
+        proposal=proposal,
+        can_open=proposal.person_id in openable,
+        sides=sides,
+        can_resolve=user.role == Role.COORDINATOR
+        and {proposal.from_area_id, proposal.to_area_id} <= area_ids,
+        acting_areas=frozenset(area_ids) if acting else frozenset(),
+    )
+
+
+def transfer_lists(user: User, on: dt.date) -> TransferLists:
+    """Transfers from or to the user's areas: open ones, those awaiting a lead, and those
+    closed lately. A fixed number of queries, however many proposals."""
+    area_ids = set(user.areas.values_list("pk", flat=True))
+    since = on - dt.timedelta(days=RECENT_TRANSFER_DAYS)
+    proposals = list(
+        _transfers(area_ids)
+        .filter(Q(status__in=OPEN_TRANSFER_STATUSES) | Q(closed_at__date__gte=since))
+        .order_by("proposed_at", "id")
+    )
+    openable = set(
+        people_for(user)
+        .filter(pk__in={p.person_id for p in proposals})
+        .values_list("pk", flat=True)
+    )
+    waiting_lead = awaiting_lead(
+        [p for p in proposals if p.new_membership_id and p.to_area_id in area_ids]
+    )
+    lists = TransferLists([], [], [], [], [], show_reasons=_reads_offending(user))
+    for proposal in proposals:
+        row = _row(proposal, user, area_ids, openable)
+        if proposal.status == TransferStatus.PROPOSED:
+            (lists.to_answer if row.sides else lists.waiting).append(row)
+        elif proposal.status == TransferStatus.DISPUTED:
+            lists.disputed.append(row)
+        elif proposal.pk in waiting_lead:
+            row.awaiting_lead = True
+            lists.awaiting_lead.append(row)
+        else:
+            lists.recent.append(row)
+    lists.recent.reverse()  # newest first
+    return lists
+
+
+def _reads_offending(user: User) -> bool:
+    # The reasons come from custody, addresses and offending: shown to readers of offending.
+    return protocol_levels(user).get(Category.OFFENDING) in {Level.READ, Level.WRITE}
+
+
+def transfer_detail(user: User, proposal_id: int) -> TransferRow:
+    """One proposal from or to the user's areas; Http404 otherwise, as if it did not exist."""
+    from django.http import Http404
+
+    area_ids = set(user.areas.values_list("pk", flat=True))
+    proposal = _transfers(area_ids).filter(pk=proposal_id).first()
+    if proposal is None:
+        raise Http404
+    openable = set(people_for(user).filter(pk=proposal.person_id).values_list("pk", flat=True))
+    row = _row(proposal, user, area_ids, openable)
+    if proposal.new_membership_id and proposal.to_area_id in area_ids:
+        row.awaiting_lead = proposal.pk in awaiting_lead([proposal])
+    return row
+
+
+def reads_offending(user: User) -> bool:
+    """Whether the protocol lets the user read offending data (transfer reasons)."""
+    return _reads_offending(user)

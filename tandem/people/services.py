@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 
 from tandem.core.access import today
 from tandem.core.models import Agency, Area, User
+from tandem.core.notices import notice_send
 
 from .models import (
+    CUSTODY_KINDS,
     Address,
     Alias,
     Engagement,
     EpisodeKind,
     Identifier,
     IdentifierKind,
+    Monitoring,
+    MonitoringLevel,
+    OrderOutcome,
     Person,
+    ReleaseType,
+    Requirement,
     StatusEpisode,
 )
 from .names import identifier_key, name_key
@@ -147,6 +157,76 @@ def address_add(
     return address
 
 
+def _episode_errors(episode: StatusEpisode) -> dict[str, str]:
+    """What is wrong with an episode as it would be saved (kind-specific rules included)."""
+    errors: dict[str, str] = {}
+    kind = episode.kind
+    if kind not in EpisodeKind.values:
+        return {"kind": "Choose a known status"}
+    start, end = episode.start_date, episode.end_date
+    if start > today():
+        errors["start_date"] = "The start cannot be in the future"
+    if end is not None and end < start:
+        errors["end_date"] = "The end date must be on or after the start date"
+    elif end is not None and end > today():
+        errors["end_date"] = "The end cannot be in the future: record it when it happens"
+    if episode.expected_end_date is not None and episode.expected_end_date <= start:
+        errors["expected_end_date"] = (
+            "The expected release date must be after the start date"
+            if kind in CUSTODY_KINDS
+            else "The expected end date must be after the start date"
+        )
+    if episode.next_review_date is not None and episode.next_review_date < start:
+        errors["next_review_date"] = "The next review must be on or after the start date"
+    if kind != EpisodeKind.SENTENCED and (
+        episode.sentence_months or episode.sentence_days or episode.release_type
+    ):
+        errors["kind"] = "Only a sentenced episode has a sentence length and release type"
+    if episode.release_type and episode.release_type not in ReleaseType.values:
+        errors["release_type"] = "Choose a known release type"
+    if (episode.sentence_days or 0) > 366 or (episode.sentence_months or 0) > 1200:
+        errors["sentence_months"] = "Enter the sentence in months (up to 1,200) and days"
+    if kind != EpisodeKind.LICENCE and episode.licence_conditions.strip():
+        errors["kind"] = "Only a licence has licence conditions"
+    requirements = episode.requirements or []
+    if kind != EpisodeKind.COMMUNITY_ORDER and requirements:
+        errors["kind"] = "Only a community order has requirements"
+    if any(r not in Requirement.values for r in requirements):
+        errors["requirements"] = "Choose the order's requirements from the list"
+    if episode.outcome:
+        if kind != EpisodeKind.COMMUNITY_ORDER:
+            errors["outcome"] = "Only a community order has an outcome"
+        elif end is None:
+            errors["outcome"] = "An order has an outcome only once it has ended"
+        elif episode.outcome not in OrderOutcome.values:
+            errors["outcome"] = "Choose how the order ended"
+    if kind in CUSTODY_KINDS and "start_date" not in errors and "end_date" not in errors:
+        overlapping = (
+            StatusEpisode.objects.filter(person_id=episode.person_id, kind__in=CUSTODY_KINDS)
+            .exclude(pk=episode.pk)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        )
+        if end is not None:
+            overlapping = overlapping.filter(start_date__lte=end)
+        if overlapping.exists():
+            errors["start_date"] = (
+                "This overlaps another spell in custody: end or correct that spell first"
+            )
+    return errors
+
+
+def _episode_save(episode: StatusEpisode, actor: User | None) -> StatusEpisode:
+    # Lock the person so two people recording custody at once cannot both pass the
+    # overlap check.
+    Person.objects.select_for_update().filter(pk=episode.person_id).first()
+    errors = _episode_errors(episode)
+    if errors:
+        raise ValidationError(errors)
+    episode._history_user = actor  # type: ignore[attr-defined]
+    episode.save()
+    return episode
+
+
 @transaction.atomic
 def episode_add(
     *,
@@ -157,23 +237,201 @@ def episode_add(
     end_date: dt.date | None = None,
     establishment: str = "",
     expected_end_date: dt.date | None = None,
+    sentence_months: int | None = None,
+    sentence_days: int | None = None,
+    release_type: str = "",
+    licence_conditions: str = "",
+    requirements: Sequence[str] = (),
+    outcome: str = "",
+    next_review_date: dt.date | None = None,
 ) -> StatusEpisode:
-    """Record a remand, sentence, licence or community order spell."""
-    if kind not in EpisodeKind.values:
-        raise ValidationError({"kind": "Choose a known status"})
-    if end_date is not None and end_date < start_date:
-        raise ValidationError({"end_date": "End date must be on or after the start date"})
+    """Record a remand, sentence, licence or community order spell.
+
+    Refused (changing nothing) if it would overlap another spell in custody, end before
+    it starts, expect release before it starts, or carry details of another kind.
+    """
     episode = StatusEpisode(
         person=person,
         kind=kind,
         start_date=start_date,
         end_date=end_date,
-        establishment=establishment,
+        establishment=establishment.strip(),
         expected_end_date=expected_end_date,
+        sentence_months=sentence_months,
+        sentence_days=sentence_days,
+        release_type=release_type,
+        licence_conditions=licence_conditions.strip(),
+        requirements=sorted(set(requirements), key=_requirement_order),
+        outcome=outcome,
+        next_review_date=next_review_date,
     )
-    episode._history_user = actor  # type: ignore[attr-defined]
-    episode.save()
+    _episode_save(episode, actor)
+    if kind in CUSTODY_KINDS and episode.is_open_on(today()):
+        # In custody, the intended release address decides the area: look again.
+        from .transfers import transfer_review
+
+        transfer_review(actor=actor, person=person)
     return episode
+
+
+def _requirement_order(value: str) -> int:
+    return Requirement.values.index(value) if value in Requirement.values else len(Requirement)
+
+
+@transaction.atomic
+def episode_end(
+    *,
+    actor: User | None,
+    episode: StatusEpisode,
+    end_date: dt.date,
+    outcome: str = "",
+    release_type: str = "",
+    new_lead: User | None = None,
+) -> StatusEpisode:
+    """End an open episode: a release, the end of a licence, or an order's end with its
+    outcome.
+
+    Ending a sentenced episode is a release: with `new_lead`, the lead offender manager
+    hands over (trigger: release), and the responsible area is worked out again, proposing
+    a transfer if it now points elsewhere.
+    """
+    episode = StatusEpisode.objects.select_for_update().get(pk=episode.pk)
+    if episode.end_date is not None:
+        raise ValidationError({"end_date": "This episode has already ended"})
+    errors: dict[str, str] = {}
+    if episode.kind == EpisodeKind.COMMUNITY_ORDER and not outcome:
+        errors["outcome"] = "Say how the order ended: completed, revoked or breached"
+    if new_lead is not None and episode.kind != EpisodeKind.SENTENCED:
+        errors["new_lead"] = "The lead hands over on release from a sentence only"
+    if errors:
+        raise ValidationError(errors)
+    episode.end_date = end_date
+    episode.outcome = outcome
+    if release_type:
+        episode.release_type = release_type
+    _episode_save(episode, actor)
+    if episode.kind in CUSTODY_KINDS:
+        _released(actor, episode, new_lead)
+    return episode
+
+
+def _released(actor: User | None, episode: StatusEpisode, new_lead: User | None) -> None:
+    """Hand the lead over on release (if a new lead is named) and apply the area rules again:
+    out of custody, the release address no longer decides."""
+    from tandem.casework.models import AllocationTrigger
+    from tandem.casework.selectors import current_leads
+    from tandem.casework.services import lead_allocate
+
+    from .transfers import transfer_review
+
+    person = episode.person
+    if new_lead is not None:
+        current = current_leads([person.pk]).get(person.pk)
+        if current is None or current.worker_id != new_lead.pk:
+            # The first day back in the community, or today if the release is today.
+            assert episode.end_date is not None
+            released_on = min(episode.end_date + dt.timedelta(days=1), today())
+            try:
+                lead_allocate(
+                    actor=actor,
+                    person=person,
+                    worker=new_lead,
+                    start_date=released_on,
+                    trigger=AllocationTrigger.RELEASE,
+                    note="Handed over on release from custody",
+                )
+            except ValidationError as error:
+                raise ValidationError(
+                    {"new_lead": [m for ms in error.message_dict.values() for m in ms]}
+                ) from None
+            notice_send(
+                recipients=[current.worker if current else None, new_lead],
+                subject="A lead offender manager handed over on release",
+                body=f"Tandem number {person.pk} was released and has a new lead offender manager.",
+                link=reverse("people:detail", args=[person.pk]),
+            )
+    transfer_review(actor=actor, person=person)
+
+
+@transaction.atomic
+def episode_correct(
+    *,
+    actor: User | None,
+    episode: StatusEpisode,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    establishment: str = "",
+    expected_end_date: dt.date | None = None,
+    sentence_months: int | None = None,
+    sentence_days: int | None = None,
+    release_type: str = "",
+    licence_conditions: str = "",
+    requirements: Sequence[str] = (),
+    outcome: str = "",
+    next_review_date: dt.date | None = None,
+) -> StatusEpisode:
+    """Correct a recorded episode (its kind stays: a wrong kind is ended and re-recorded).
+
+    The same checks as recording apply; the change history keeps what it said before.
+    """
+    episode = StatusEpisode.objects.select_for_update().get(pk=episode.pk)
+    episode.start_date = start_date
+    episode.end_date = end_date
+    episode.establishment = establishment.strip()
+    episode.expected_end_date = expected_end_date
+    episode.sentence_months = sentence_months
+    episode.sentence_days = sentence_days
+    episode.release_type = release_type
+    episode.licence_conditions = licence_conditions.strip()
+    episode.requirements = sorted(set(requirements), key=_requirement_order)
+    episode.outcome = outcome
+    episode.next_review_date = next_review_date
+    return _episode_save(episode, actor)
+
+
+@transaction.atomic
+def monitoring_set(
+    *,
+    actor: User | None,
+    person: Person,
+    level: str,
+    start_date: dt.date,
+    review_date: dt.date | None = None,
+    note: str = "",
+) -> Monitoring:
+    """Set the person's monitoring level at liberty from `start_date`; the previous level
+    ends the day before, so there is always one level and its history."""
+    errors: dict[str, str] = {}
+    if level not in MonitoringLevel.values:
+        errors["level"] = "Choose proactive targeting or basic monitoring"
+    if start_date > today():
+        errors["start_date"] = "The level cannot start in the future"
+    if review_date is not None and review_date < start_date:
+        errors["review_date"] = "The review must be on or after the start date"
+    current = (
+        Monitoring.objects.select_for_update().filter(person=person, end_date__isnull=True).first()
+    )
+    if current is not None and "start_date" not in errors and start_date <= current.start_date:
+        errors["start_date"] = (
+            f"The level must start after the current one did ({current.start_date:%-d %B %Y})"
+        )
+    if errors:
+        raise ValidationError(errors)
+    if current is not None:
+        current.end_date = start_date - dt.timedelta(days=1)
+        current._history_user = actor  # type: ignore[attr-defined]
+        current.save(update_fields=["end_date"])
+    monitoring = Monitoring(
+        person=person,
+        level=level,
+        start_date=start_date,
+        review_date=review_date,
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    monitoring._history_user = actor  # type: ignore[attr-defined]
+    monitoring.save()
+    return monitoring
 
 
 @transaction.atomic

@@ -61,7 +61,7 @@ def test_a_new_member_with_recent_offending_meets_few_criteria(cast):
     assert found["Settled accommodation"].met  # the factory gives a home address
     assert not found["Engaged in education, training or employment"].met
     assert not found["Drug treatment completed or not needed"].met
-    assert readiness.met == 1 and not readiness.ready
+    assert readiness.met == 2 and not readiness.ready  # settled, and no breach
 
 
 def test_a_settled_member_after_the_time_limit_is_ready(cast):
@@ -98,7 +98,7 @@ def test_an_extension_moves_the_time_limit_and_criteria_follow_the_partnership(c
     )
     ExitCriteria.objects.create(engaged_in_ete=False, settled_accommodation=False)
     found, _ = criteria_of(cast, member, today())
-    assert "Settled accommodation" not in found and len(found) == 4
+    assert "Settled accommodation" not in found and len(found) == 5
 
 
 def test_a_post_exit_contact_plan_goes_only_with_exit_and_within_a_year(cast, meeting):
@@ -193,3 +193,30 @@ def test_only_the_coordinator_sets_the_criteria_and_bad_input_changes_nothing(ca
     saved = ExitCriteria.objects.get()
     assert saved.time_limit_months == 9 and saved.settled_accommodation
     assert not saved.engaged_in_ete
+
+
+def test_a_recently_breached_order_is_an_outstanding_breach(cast):
+    from tandem.people.models import EpisodeKind, OrderOutcome, StatusEpisode
+
+    member = adopt(cast, start_date=dt.date(2025, 12, 1))
+    StatusEpisode.objects.create(
+        person=cast.person,
+        kind=EpisodeKind.COMMUNITY_ORDER,
+        start_date=dt.date(2026, 1, 5),
+        end_date=dt.date(2026, 7, 1),
+        outcome=OrderOutcome.BREACHED,
+    )
+    found, _ = criteria_of(cast, member)
+    assert not found["No outstanding breach"].met
+    assert found["No outstanding breach"].evidence == "Community order breached, ended 1 July 2026"
+    found, _ = criteria_of(cast, member, dt.date(2027, 2, 1))  # outside the window
+    assert found["No outstanding breach"].met
+
+
+def test_the_person_page_shows_readiness_to_those_who_read_offending(cast):
+    adopt(cast, start_date=dt.date(2025, 12, 1))
+    url = reverse("people:detail", args=[cast.person.pk])
+    page = signed_in_client(cast.om).get(url).content.decode()
+    assert "Exit readiness" in page and "Time limit reached" in page
+    partner = signed_in_client(cast.partner).get(url).content.decode()
+    assert "Exit readiness" not in partner

@@ -76,5 +76,6 @@ def test_auditor_sees_identity_only(cast):
     )
     assert "Jordan" in html
     # status, offending, substance misuse, addresses, agencies
-    # status, offending, local intelligence, substance misuse, addresses, agencies
-    assert html.count("Withheld.") == 6
+    # status, offending, local intelligence, substance misuse, addresses, agencies, and in
+    # Casework the assessment (risk) and the care plan
+    assert html.count("Withheld.") == 8

@@ -14,12 +14,14 @@ from tandem.core.access import today
 from tandem.core.models import Partnership
 
 from .build import build_city
+from .casework import casework_create
 from .cohort import cohort_create
 from .files import files_write
 from .forums import forums_create
 from .instructions import custody_instructions_create
 from .organisation import AGENCIES, AREAS, PARTNERSHIP_NAME, STAFF, organisation_create
 from .summary import CitySummary, summarise
+from .transfers import transfers_create
 from .writer import city_write
 
 DEFAULT_SEED = 2005  # the year of the study's February snapshot
@@ -55,6 +57,8 @@ def generate_city(
         city_write(city, org)
         cohort = cohort_create(org, city.window.as_of, seed=seed)
         meetings = forums_create(org, city.window.as_of, seed=seed)
+        transfers_create(org, city.window.as_of, seed=seed)
+        casework_create(org, city.window.as_of, seed=seed)
         custody_instructions_create(org)
     if write_files is not None:
         files_write(city, write_files)

@@ -25,8 +25,37 @@ SENTENCE_MEDIAN_DAYS = np.array([0, 30, 60, 90, 150, 240, 365, 600, 1100, 1800, 
 COMMUNITY_ORDER_MONTHS = np.array([12, 18, 24])
 EPISODE_SCHEMA = {
     "person": pl.Int64, "kind": pl.String, "start": pl.Int64, "end": pl.Int64,
-    "establishment": pl.String,
+    "establishment": pl.String, "sentence": pl.Int64, "licensed": pl.Boolean,
 }  # fmt: skip
+# Sentences of four years or more were, until 2005, the Parole Board's to release early.
+PAROLE_FROM_DAYS = 4 * 365
+# Licence conditions: the standard six, then extra ones for some.
+STANDARD_CONDITIONS = (
+    "Be of good behaviour and not behave in a way which undermines the purpose of the licence",
+    "Not commit any offence",
+    "Keep in touch with the supervising officer as instructed",
+    "Receive visits from the supervising officer as instructed",
+    "Reside permanently at an address approved by the supervising officer",
+    "Undertake only work approved by the supervising officer",
+)
+EXTRA_CONDITIONS = (
+    "Attend drug testing as instructed",
+    "Comply with a curfew from 7pm to 7am, electronically monitored",
+    "Not enter the exclusion zone shown on the attached map",
+    "Attend all appointments with the drug treatment provider",
+    "Not contact the victim directly or indirectly",
+)
+# Requirement mixes of community orders, most often supervision with something else.
+REQUIREMENT_MIXES = (
+    '["supervision"]',
+    '["unpaid_work"]',
+    '["supervision", "unpaid_work"]',
+    '["supervision", "drug_rehabilitation"]',
+    '["supervision", "drug_rehabilitation", "curfew"]',
+    '["supervision", "alcohol_treatment"]',
+    '["supervision", "programme"]',
+    '["unpaid_work", "curfew"]',
+)
 
 
 def _logistic(x: np.ndarray) -> np.ndarray:
@@ -81,7 +110,13 @@ class Spells:
 
 
 def _frame(
-    person: np.ndarray, kind: str, start: np.ndarray, end: np.ndarray, establishment: str
+    person: np.ndarray,
+    kind: str,
+    start: np.ndarray,
+    end: np.ndarray,
+    establishment: str,
+    sentence: np.ndarray | None = None,
+    licensed: np.ndarray | None = None,
 ) -> pl.DataFrame:
     size = person.size
     return pl.DataFrame(
@@ -91,8 +126,78 @@ def _frame(
             "start": start.astype(np.int64),
             "end": end.astype(np.int64),  # the first day after the episode
             "establishment": np.full(size, establishment, dtype=object),
+            # Sentenced custody only: the full sentence in days, and whether a licence follows.
+            "sentence": sentence.astype(np.int64) if sentence is not None else None,
+            "licensed": licensed if licensed is not None else None,
         },
         schema=EPISODE_SCHEMA,
+    )
+
+
+def _pick(options: tuple[str, ...], roll: pl.Expr) -> pl.Expr:
+    """One of the options, chosen by a roll of 0-99."""
+    return pl.lit(pl.Series(options)).gather(roll % len(options))
+
+
+def _details(episodes: pl.DataFrame, window: Window) -> pl.DataFrame:
+    """Sentence lengths, release types, licence conditions, order requirements and outcomes.
+
+    Drawn from a hash of person and start day, not from the random streams, so adding them
+    changed nobody's career; the same city always gets the same details.
+    """
+    roll = ((pl.col("person") * 2654435761 + pl.col("start") * 97) % 1_000_003) % 100
+    kind = pl.col("kind")
+    sentence = pl.col("sentence")
+    sentenced = kind == EpisodeKind.SENTENCED
+    order = kind == EpisodeKind.COMMUNITY_ORDER
+    licence = kind == EpisodeKind.LICENCE
+    still_open = pl.col("end_date").is_null()
+    # Sentences under four weeks in days; longer ones in whole months, as courts give them.
+    months = (sentence / 30.4375).round().cast(pl.Int64)
+    release = (
+        pl.when(~pl.col("licensed"))
+        .then(pl.lit("sentence_end"))
+        .when((sentence >= PAROLE_FROM_DAYS) & (roll < 35))
+        .then(pl.lit("parole"))
+        .when((sentence >= 84) & (sentence < PAROLE_FROM_DAYS) & (roll < 20))
+        .then(pl.lit("hdc"))
+        .otherwise(pl.lit("automatic"))
+    )
+    conditions = pl.lit("\n".join(STANDARD_CONDITIONS))
+    extra = _pick(EXTRA_CONDITIONS, roll)
+    requirements = _pick(REQUIREMENT_MIXES, roll // 3)
+    # Cut short by a new spell in custody: breach proceedings for some, revoked on the new
+    # sentence for the rest.
+    outcome = (
+        pl.when(pl.col("cut") & (roll < 40))
+        .then(pl.lit("breached"))
+        .when(pl.col("cut"))
+        .then(pl.lit("revoked"))
+        .when(roll < 12)
+        .then(pl.lit("breached"))
+        .otherwise(pl.lit("completed"))
+    )
+    review = pl.lit(window.end + 1) + roll % 28
+    return episodes.with_columns(
+        sentence_months=pl.when(sentenced & (sentence >= 28)).then(months).otherwise(None),
+        sentence_days=pl.when(sentenced & (sentence < 28)).then(sentence).otherwise(None),
+        release_type=pl.when(sentenced).then(release).otherwise(pl.lit("")),
+        licence_conditions=pl.when(licence & (roll < 60))
+        .then(pl.concat_str([conditions, extra], separator="\n"))
+        .when(licence)
+        .then(conditions)
+        .otherwise(pl.lit("")),
+        requirements=pl.when(order).then(requirements).otherwise(pl.lit("[]")),
+        outcome=pl.when(order & ~still_open).then(outcome).otherwise(pl.lit("")),
+        # Open orders with drug rehabilitation are reviewed in court monthly; open licences
+        # have a review booked in the coming weeks.
+        next_review_date=pl.when(
+            still_open & ((order & requirements.str.contains("drug")) | licence)
+        )
+        .then(review)
+        .otherwise(None)
+        .cast(pl.Int32)
+        .cast(pl.Date),
     )
 
 
@@ -118,7 +223,8 @@ def episodes_frame(
     frames = [
         _frame(s.person[remand], EpisodeKind.REMAND, s.start[remand], s.hearing[remand], prison),
         _frame(s.person[custody], EpisodeKind.SENTENCED, custody_from[custody],
-               s.release[custody], prison),
+               s.release[custody], prison, s.licence_end[custody] - custody_from[custody],
+               licence[custody]),
         _frame(s.person[licence], EpisodeKind.LICENCE, s.release[licence],
                s.licence_end[licence], ""),
         _frame(person, EpisodeKind.COMMUNITY_ORDER, start, end, court),
@@ -146,7 +252,9 @@ def episodes_frame(
                 & pl.col("next_custody").is_not_null()
             )
             .then(pl.min_horizontal("end", "next_custody"))
-            .otherwise(pl.col("end"))
+            .otherwise(pl.col("end")),
+            # Cut short by a new spell in custody: an order so ended was revoked.
+            cut=pl.col("next_custody").is_not_null() & (pl.col("next_custody") < pl.col("end")),
         )
     )
     inside = (
@@ -165,15 +273,24 @@ def episodes_frame(
     )
     episodes = episodes.join(orders_made_inside, on=["person", "start", "kind"], how="anti")
     open_now = pl.col("end") > window.end
-    return (
-        episodes.filter(pl.col("end") > pl.col("start"))
-        .with_columns(
-            end_date=pl.when(open_now).then(None).otherwise(pl.col("end") - 1),
-            expected_end_date=pl.when(open_now).then(pl.col("end")).otherwise(None),
-        )
-        .select("person", "kind", "start", "end_date", "expected_end_date", "establishment")
-        .sort("person", "start", "kind")
+    episodes = episodes.filter(pl.col("end") > pl.col("start")).with_columns(
+        end_date=pl.when(open_now).then(None).otherwise(pl.col("end") - 1),
+        expected_end_date=pl.when(open_now).then(pl.col("end")).otherwise(None),
     )
+    return (
+        _details(episodes, window)
+        .select(
+            "person", "kind", "start", "end_date", "expected_end_date", "establishment",
+            *DETAIL_COLUMNS,
+        )
+        .sort("person", "start", "kind")
+    )  # fmt: skip
+
+
+DETAIL_COLUMNS = (
+    "sentence_months", "sentence_days", "release_type", "licence_conditions", "requirements",
+    "outcome", "next_review_date",
+)  # fmt: skip
 
 
 def empty_spells() -> Spells:

@@ -25,6 +25,7 @@ from tandem.people.models import (
 )
 
 from .build import CityData
+from .custody import DETAIL_COLUMNS
 
 SOURCE_SYSTEM = "DEMO"
 
@@ -86,7 +87,8 @@ def person_tables(city: CityData, keys: Keys) -> dict[type[Model], pl.DataFrame]
         Address: d.select(_ids(keys, Address, d.height), person, "kind", "line1", "line2",
                           "town", "postcode", _area_id(keys), "start_date", "end_date"),
         StatusEpisode: e.select(_ids(keys, StatusEpisode, e.height), person, "kind",
-                                "start_date", "end_date", "establishment", "expected_end_date"),
+                                "start_date", "end_date", "establishment", "expected_end_date",
+                                *DETAIL_COLUMNS),
         Engagement: g.select(
             _ids(keys, Engagement, g.height),
             pl.col("agency").replace_strict(keys.agencies, return_dtype=pl.Int64)

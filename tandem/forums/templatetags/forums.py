@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
 
@@ -24,3 +25,19 @@ def iso_date(value: object) -> dt.date | None:
 def get_item(mapping: object, key: object) -> object:
     """mapping[key], or None: for per-person lookups the views prepare."""
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.inclusion_tag("forums/includes/person_readiness.html", takes_context=True)
+def exit_readiness(context: dict[str, Any], record: Any) -> dict[str, Any]:
+    """The exit-readiness panel for a person page: current members only, and only for readers
+    of offending (its evidence draws on offending, accommodation and drug tests)."""
+    from tandem.core.access import today
+
+    from ..exit import readiness_for
+    from ..selectors import sees_offending
+
+    membership = record.current_membership
+    user = context["user"]
+    if membership is None or not sees_offending(user):
+        return {"readiness": None}
+    return {"readiness": readiness_for([membership], today()).get(membership.person_id)}

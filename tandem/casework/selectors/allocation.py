@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .models import Allocation, AllocationRole
+from ..models import Allocation, AllocationRole
 
 
 def current_leads(person_ids: Iterable[int]) -> dict[int, Allocation]:

@@ -11,7 +11,7 @@ from tandem.core.access import today
 from tandem.core.models import Role, User
 from tandem.people.models import Person
 
-from .models import Allocation, AllocationRole, AllocationTrigger
+from ..models import Allocation, AllocationRole, AllocationTrigger
 
 LEAD_AGENCY_KINDS = {"police", "probation", "prison"}
 

@@ -1,0 +1,17 @@
+"""The person page's Casework section, computed from the record the page already loaded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from ..selectors import CaseworkSummary, casework_summary
+
+register = template.Library()
+
+
+@register.simple_tag
+def casework_for(record: Any) -> CaseworkSummary:
+    """What casework says of this person for this reader (the record carries the grants)."""
+    return casework_summary(record)
