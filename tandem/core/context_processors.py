@@ -30,20 +30,17 @@ def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Cohort", reverse("cohort:home")))
     if role in {Role.OFFENDER_MANAGER, Role.COORDINATOR, Role.VIEWER, Role.PARTNER_WORKER}:
         items.append(("Forums", reverse("forums:home")))
-    # The coordinator's other tools (imports, capacity, custody instructions, nominations,
-    # OGRS3) are listed on their home page, so the bar stays on one line.
+    # Other tools (imports, capacity, custody instructions, nominations, transfers, OGRS3)
+    # are listed on the home page, and the protocol in the footer, so the bar stays on one
+    # line.
     if role == Role.COORDINATOR:
         items.append(("Selection", reverse("selection:home")))
     if role == Role.OFFENDER_MANAGER:
         items.append(("Candidates", reverse("selection:run_latest")))
-        items.append(("Nominations", reverse("selection:nominations")))
-    if role in {Role.OFFENDER_MANAGER, Role.VIEWER}:
-        items.append(("OGRS3", reverse("selection:ogrs3")))
     if role == Role.AUDITOR:
         items.append(("Access log", reverse("core:access_log")))
     unread = unread_count(user)
     items.append((f"Notices ({unread} new)" if unread else "Notices", reverse("core:notices")))
-    items.append(("Sharing protocol", reverse("core:protocol")))
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))
     path = request.path

@@ -82,7 +82,8 @@ def test_nav_for_every_persona(cast):
         response = signed_in_client(user).get(reverse("core:home"))
         labels = [item["label"] for item in response.context["nav_items"]]
         html = response.content.decode()
-        assert "Sharing protocol" in labels, name
+        assert "Notices" in labels, name
+        assert ">Information Sharing Protocol<" in html, name  # in the footer
         assert ("Access log" in labels) == (name == "auditor"), name
         assert (log_link in html) == (name == "auditor"), name
         assert ("Administration" in labels) == (name == "admin"), name
@@ -324,7 +325,7 @@ def test_unknown_url_gives_the_govuk_404_page(cast):
     assert "Page not found" in html
     assert "govuk-template" in html
     assert "Traceback" not in html
-    assert "Sharing protocol" in html  # the usual navigation
+    assert "Notices" in html  # the usual navigation
 
 
 def test_post_without_csrf_token_gives_the_govuk_403_page(cast):
