@@ -250,6 +250,14 @@ CASEWORK_ASSESSMENT_DUE_DAYS = env_int("CASEWORK_ASSESSMENT_DUE_DAYS", 28)
 CASEWORK_LONG_SENTENCE_MONTHS = env_int("CASEWORK_LONG_SENTENCE_MONTHS", 12)
 CASEWORK_REASSESSMENT_MONTHS = env_int("CASEWORK_REASSESSMENT_MONTHS", 6)
 CASEWORK_REVIEW_WEEKS = env_int("CASEWORK_REVIEW_WEEKS", 6)
+# Pre-release tasks generated ahead of an expected release from sentenced custody, as
+# (weeks before release, kind, title); `tandem pre_release_tasks` runs daily.
+CASEWORK_PRE_RELEASE_TIMELINE: list[tuple[int, str, str]] = [
+    (12, "housing_referral", "Make the housing referral"),
+    (8, "drug_treatment_continuity", "Arrange drug treatment continuity"),
+    (4, "ete_referral", "Make the education, training and employment referral"),
+    (2, "first_appointments", "Book the first appointments after release"),
+]
 
 # The API (tandem/api): custody systems authenticate with a token an administrator issues;
 # signed-in custody officers may use their session. JSON only: no browsable API.

@@ -69,7 +69,15 @@ EXPECTED_GET = {
     "casework_assessment": _record_page,
     "casework_plan": _record_page,
     "casework_prison_work": _record_page,
-}
+    # Who manages the person, and a task: offender managers in the area, the viewer
+    # (read-only) and the coordinator; the caseload is the offender manager's (and the
+    # coordinator's, for their areas' workers).
+    "casework_management": lambda p: {"om": 200, "viewer": 200, "coordinator": 200,
+                                      "other_om": 404}.get(p, 403),
+    "casework_task": lambda p: {"om": 200, "viewer": 200, "coordinator": 200,
+                                "other_om": 404}.get(p, 403),
+    "casework_caseload": lambda p: 200 if p in {"om", "other_om", "coordinator"} else 403,
+}  # fmt: skip
 
 
 def _urls(cast) -> dict[str, str]:
@@ -124,7 +132,16 @@ def _cohort_urls(cast) -> dict[str, str]:
     }
 
 
+# The release handover pack is for those who hand a case over: offender managers and the
+# coordinator of the area, and engaged partners; not viewers or auditors.
+_HANDOVER = lambda p: {"om": 200, "coordinator": 200, "partner": 200}.get(  # noqa: E731
+    p, 404 if p in {"other_om", "other_partner"} else 403
+)
+EXPECTED_GET.update({"casework_handover": _HANDOVER, "casework_handover_pdf": _HANDOVER})
+
+
 def _casework_urls(cast) -> dict[str, str]:
+    from tandem.casework.models import Task
     from tandem.casework.pathways import Pathway
     from tandem.casework.services import NeedInput, assessment_record, objective_add
     from tandem.core.access import today
@@ -136,11 +153,17 @@ def _casework_urls(cast) -> dict[str, str]:
     )  # fmt: skip
     objective_add(actor=cast.om, person=cast.person, seen_version=0,
                   pathway=Pathway.ACCOMMODATION, description="A tenancy")  # fmt: skip
+    task = Task.objects.create(person=cast.person, kind="test", title="A task", due_on=today())
     return {
         "casework_assessments": reverse("casework:assessments", args=[pk]),
         "casework_assessment": reverse("casework:assessment", args=[pk, assessment.pk]),
         "casework_plan": reverse("casework:plan", args=[pk]),
         "casework_prison_work": reverse("casework:prison_work", args=[pk]),
+        "casework_handover": reverse("casework:handover", args=[pk]),
+        "casework_handover_pdf": reverse("casework:handover_pdf", args=[pk]),
+        "casework_management": reverse("casework:management", args=[pk]),
+        "casework_task": reverse("casework:task", args=[task.pk]),
+        "casework_caseload": reverse("casework:caseload"),
     }
 
 

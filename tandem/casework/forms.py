@@ -9,7 +9,7 @@ from django import forms
 from tandem.core.forms import DATE_FORMATS
 from tandem.core.models import Agency, User
 
-from .models import ItemStatus, NeedLevel, PrisonWorkKind, RoshLevel
+from .models import ItemStatus, ManagementModel, NeedLevel, PrisonWorkKind, RoshLevel
 from .pathways import Pathway
 
 
@@ -236,3 +236,55 @@ class PrisonWorkForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(PrisonWorkKind.choices)
         self.fields["kind"].choices = [("", "Choose a kind"), *((k, labels[k]) for k in kinds)]  # type: ignore[attr-defined]
+
+
+# --- Management, co-workers and tasks -----------------------------------------------------
+
+
+class ManagementModelForm(forms.Form):
+    model = forms.ChoiceField(
+        label="How is the person managed?",
+        choices=ManagementModel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the person is managed"},
+    )
+
+
+class _WorkerForm(forms.Form):
+    worker = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        empty_label="Choose a worker",
+        error_messages={"required": "Choose a worker", "invalid_choice": "Choose a worker"},
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Use 500 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, workers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["worker"]
+        field.queryset = workers  # type: ignore[attr-defined]
+        field.label_from_instance = lambda u: f"{u.get_full_name()} ({u.agency})"  # type: ignore[attr-defined]
+
+
+class ReallocateForm(_WorkerForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].label = "New lead offender manager"
+
+
+class CoWorkerForm(_WorkerForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].label = "Co-worker"
+
+
+class TaskCancelForm(forms.Form):
+    reason = _text(
+        "Why is the task cancelled?", "Say why the task is cancelled", max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip

@@ -3,6 +3,8 @@
 from django.urls import path
 
 from . import views
+from .caseload_views import caseload, management, task
+from .handover_views import handover, handover_download
 
 app_name = "casework"
 
@@ -33,4 +35,9 @@ urlpatterns = [
     ),
     path("people/<int:person_id>/plan/reviews/new/", views.review_add, name="review_add"),
     path("people/<int:person_id>/prison-work/", views.prison_work, name="prison_work"),
+    path("people/<int:person_id>/management/", management, name="management"),
+    path("tasks/<int:task_id>/", task, name="task"),
+    path("caseload/", caseload, name="caseload"),
+    path("people/<int:person_id>/handover/", handover, name="handover"),
+    path("people/<int:person_id>/handover.pdf", handover_download, name="handover_pdf"),
 ]

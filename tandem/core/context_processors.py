@@ -26,6 +26,8 @@ def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Find a person", reverse("people:search")))
     if role == Role.CUSTODY_OFFICER:
         items.extend(custody_nav(user))
+    if role == Role.OFFENDER_MANAGER:
+        items.append(("Caseload", reverse("casework:caseload")))
     if role in {Role.OFFENDER_MANAGER, Role.VIEWER, Role.COORDINATOR}:
         items.append(("Cohort", reverse("cohort:home")))
     if role in {Role.OFFENDER_MANAGER, Role.COORDINATOR, Role.VIEWER, Role.PARTNER_WORKER}:

@@ -2,8 +2,10 @@
 
 from .allocation import Allocation, AllocationRole, AllocationTrigger
 from .assessment import AssessedNeed, Assessment, NeedLevel, RoshLevel
+from .management import CaseManagement, ManagementModel
 from .plan import CarePlan, ItemStatus, Objective, PlanAction, PlanReview
 from .prison import PRISON_WORK_CATEGORY, PrisonWork, PrisonWorkKind
+from .task import Task, TaskStatus
 
 __all__ = [
     "PRISON_WORK_CATEGORY",
@@ -13,7 +15,9 @@ __all__ = [
     "AssessedNeed",
     "Assessment",
     "CarePlan",
+    "CaseManagement",
     "ItemStatus",
+    "ManagementModel",
     "NeedLevel",
     "Objective",
     "PlanAction",
@@ -21,4 +25,6 @@ __all__ = [
     "PrisonWork",
     "PrisonWorkKind",
     "RoshLevel",
+    "Task",
+    "TaskStatus",
 ]

@@ -2,6 +2,7 @@
 
 from .allocation import current_leads
 from .assessment import AssessmentRow, assessment_history, assessment_row, latest_assessment
+from .caseload import CaseloadRow, DueItem, caseload_for, forum_actions_about
 from .plan import (
     PathwayPlan,
     PlanChange,
@@ -16,15 +17,19 @@ from .summary import CaseworkSummary, casework_summary, prison_work_for
 
 __all__ = [
     "AssessmentRow",
+    "CaseloadRow",
     "CaseworkSummary",
+    "DueItem",
     "PathwayPlan",
     "PlanChange",
     "PlanView",
     "action_in_plan",
     "assessment_history",
     "assessment_row",
+    "caseload_for",
     "casework_summary",
     "current_leads",
+    "forum_actions_about",
     "latest_assessment",
     "lead_officer_choices",
     "objective_in_plan",

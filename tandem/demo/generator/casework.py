@@ -15,26 +15,35 @@ import random
 from collections import defaultdict
 
 from django.conf import settings
+from django.utils import timezone
 
 from tandem.casework.dates import add_months
 from tandem.casework.models import (
+    Allocation,
+    AllocationRole,
+    AllocationTrigger,
     AssessedNeed,
     Assessment,
     CarePlan,
+    CaseManagement,
     ItemStatus,
+    ManagementModel,
     Objective,
     PlanAction,
     PlanReview,
     PrisonWork,
     PrisonWorkKind,
+    Task,
+    TaskStatus,
 )
 from tandem.casework.ogrs3 import ogrs3_from_record
 from tandem.casework.pathways import Pathway
 from tandem.casework.selectors import current_leads
+from tandem.casework.services import pre_release_tasks_run
 from tandem.cohort.selectors import members_on
 from tandem.core.models import Agency, User
 from tandem.offending.models import DrugTest, TestResult
-from tandem.people.models import EpisodeKind, StatusEpisode
+from tandem.people.models import Engagement, EpisodeKind, StatusEpisode
 
 from .organisation import PRISON_NAME, Organisation
 
@@ -257,4 +266,57 @@ def casework_create(org: Organisation, as_of: dt.date, *, seed: int) -> int:
     )
     PlanReview.objects.bulk_create([review for _, _, review in plans if review is not None])
     PrisonWork.objects.bulk_create(work)
+    _management_create(org, members, leads, as_of, rng)
     return len(plans)
+
+
+# Partner agencies whose staff co-work a case their agency is engaged in.
+CO_WORKER_AGENCIES = ("drugs", "housing", "mentoring1", "mentoring2")
+CO_WORKER_SHARE = 0.6
+TASK_DONE_SHARE = 0.6
+
+
+def _management_create(org: Organisation, members: list, leads: dict, as_of: dt.date,
+                       rng: random.Random) -> None:  # fmt: skip
+    """Management models for the cohort, partner co-workers where their agency is engaged,
+    and pre-release tasks (from the service, as the daily job makes them), some done."""
+    ids = [m.person_id for m in members]
+    set_at = timezone.make_aware(dt.datetime.combine(as_of, dt.time(9)))
+    by_kind = {"police": ManagementModel.POLICE_LED, "probation": ManagementModel.PROBATION_LED}
+    CaseManagement.objects.bulk_create(
+        CaseManagement(
+            person_id=pk,
+            model=ManagementModel.JOINT if rng.random() < 0.3 or pk not in leads
+            else by_kind.get(leads[pk].agency.kind, ManagementModel.JOINT),
+            set_by=leads[pk].worker if pk in leads else None, set_at=set_at,
+        )
+        for pk in ids
+    )  # fmt: skip
+    agency_key = {org.agencies[key].pk: key for key in CO_WORKER_AGENCIES}
+    workers = {key: list(org.agencies[key].staff.filter(is_active=True).order_by("pk"))
+               for key in CO_WORKER_AGENCIES}  # fmt: skip
+    engaged: dict[int, set[str]] = defaultdict(set)
+    for person_id, agency_id in Engagement.objects.filter(
+        person_id__in=ids, agency_id__in=list(agency_key), end_date__isnull=True
+    ).values_list("person_id", "agency_id"):
+        engaged[person_id].add(agency_key[agency_id])
+    co_workers = []
+    for pk in ids:
+        for key in sorted(engaged[pk]):
+            if workers[key] and rng.random() < CO_WORKER_SHARE:
+                start = max(leads[pk].start_date, as_of - dt.timedelta(days=rng.randint(7, 120))) \
+                    if pk in leads else as_of  # fmt: skip
+                co_workers.append(Allocation(
+                    person_id=pk, worker=workers[key][0], agency=org.agencies[key],
+                    role=AllocationRole.CO_WORKER, start_date=start,
+                    start_trigger=AllocationTrigger.USER,
+                ))  # fmt: skip
+    Allocation.objects.bulk_create(co_workers)
+    pre_release_tasks_run(as_of)
+    done = [t for t in Task.objects.filter(due_on__lt=as_of, status=TaskStatus.OPEN)
+            if rng.random() < TASK_DONE_SHARE]  # fmt: skip
+    for task in done:
+        task.status = TaskStatus.DONE
+        task.done_at = timezone.make_aware(dt.datetime.combine(task.due_on, dt.time(12)))
+        task.closed_by = task.owner
+    Task.objects.bulk_update(done, ["status", "done_at", "closed_by"])

@@ -1,0 +1,144 @@
+"""Tasks: generated ahead of a release from sentenced custody, then done or cancelled.
+
+`tasks_generate_for_release` is idempotent per (episode, kind): run daily, it creates the
+tasks the timeline calls for once, re-dates open ones when the expected release moves, and
+leaves the tasks of an ended episode alone (the caseload marks them past).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.core.access import today
+from tandem.core.models import Role, User
+from tandem.people.models import EpisodeKind, StatusEpisode
+
+from ..models import Allocation, AllocationRole, Task, TaskStatus
+
+
+def pre_release_timeline() -> list[tuple[int, str, str]]:
+    return [(int(w), str(k), str(t)) for w, k, t in settings.CASEWORK_PRE_RELEASE_TIMELINE]
+
+
+def longest_lead_time() -> dt.timedelta:
+    return dt.timedelta(weeks=max((w for w, _, _ in pre_release_timeline()), default=0))
+
+
+@dataclass(frozen=True)
+class Generated:
+    created: int = 0
+    redated: int = 0
+
+
+@transaction.atomic
+def tasks_generate_for_release(episode: StatusEpisode) -> Generated:
+    """Create the timeline's tasks for an open sentenced episode with an expected release,
+    owned by the person's lead offender manager; re-date open ones if the release moved."""
+    if (
+        episode.kind != EpisodeKind.SENTENCED
+        or episode.expected_end_date is None
+        or episode.end_date is not None
+    ):
+        return Generated()
+    release = episode.expected_end_date
+    existing = {t.kind: t for t in Task.objects.select_for_update().filter(source_episode=episode)}
+    lead = (
+        Allocation.objects.filter(
+            person_id=episode.person_id, role=AllocationRole.LEAD, end_date__isnull=True
+        )
+        .select_related("worker")
+        .first()
+    )
+    created, redated = [], 0
+    for weeks, kind, title in pre_release_timeline():
+        due_on = release - dt.timedelta(weeks=weeks)
+        task = existing.get(kind)
+        if task is None:
+            created.append(
+                Task(
+                    person_id=episode.person_id,
+                    kind=kind,
+                    title=title,
+                    due_on=due_on,
+                    owner=lead.worker if lead else None,
+                    owner_agency_id=lead.agency_id if lead else None,
+                    source_episode=episode,
+                )
+            )
+        elif task.status == TaskStatus.OPEN and task.due_on != due_on:
+            task.due_on = due_on
+            task._history_user = None  # type: ignore[attr-defined]
+            task.save(update_fields=["due_on"])
+            redated += 1
+    for task in created:
+        task._history_user = None  # type: ignore[attr-defined]
+        task.save()
+    return Generated(created=len(created), redated=redated)
+
+
+def pre_release_tasks_run(on: dt.date | None = None) -> Generated:
+    """Generate for every open sentenced episode of a current cohort member released within
+    the longest lead time, and re-date the open tasks of any episode whose release moved."""
+    on = on or today()
+    from tandem.cohort.selectors import members_on  # cohort imports casework
+
+    members = members_on(on).values("person_id")
+    in_window = StatusEpisode.objects.filter(
+        kind=EpisodeKind.SENTENCED,
+        end_date__isnull=True,
+        expected_end_date__gte=on,
+        expected_end_date__lte=on + longest_lead_time(),
+        person_id__in=members,
+    )
+    with_open_tasks = StatusEpisode.objects.filter(
+        end_date__isnull=True,
+        pk__in=Task.objects.filter(status=TaskStatus.OPEN).values("source_episode_id"),
+    )
+    created = redated = 0
+    for episode in (in_window | with_open_tasks).distinct().order_by("pk"):
+        result = tasks_generate_for_release(episode)
+        created += result.created
+        redated += result.redated
+    return Generated(created=created, redated=redated)
+
+
+def may_close(actor: User, task: Task) -> bool:
+    """The task's owner, the person's lead offender manager or the coordinator."""
+    if actor.role == Role.COORDINATOR or (task.owner_id is not None and task.owner_id == actor.pk):
+        return True
+    return Allocation.objects.filter(
+        person_id=task.person_id, worker=actor, role=AllocationRole.LEAD, end_date__isnull=True
+    ).exists()
+
+
+def _close(actor: User, task: Task, status: str, reason: str = "") -> Task:
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if not may_close(actor, task):
+        raise PermissionDenied
+    if task.status != TaskStatus.OPEN:
+        raise ValidationError({"status": "This task is already closed"})
+    task.status = status
+    task.done_at = timezone.now()
+    task.closed_by = actor
+    task.cancel_reason = reason
+    task._history_user = actor  # type: ignore[attr-defined]
+    task.save()
+    return task
+
+
+@transaction.atomic
+def task_complete(*, actor: User, task: Task) -> Task:
+    return _close(actor, task, TaskStatus.DONE)
+
+
+@transaction.atomic
+def task_cancel(*, actor: User, task: Task, reason: str) -> Task:
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the task is cancelled"})
+    return _close(actor, task, TaskStatus.CANCELLED, reason.strip()[:500])

@@ -1,0 +1,98 @@
+"""The caseload: the worker's people, what is due, most urgent first, in bounded queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.casework.models import AllocationTrigger, CarePlan, Task
+from tandem.casework.services import co_worker_add, lead_allocate
+from tandem.core.access import today
+from tandem.core.models import AccessAction, AccessEvent
+from tandem.forums.models import Action, AgendaItem, ItemKind, Meeting
+from tandem.people.models import StatusEpisode
+
+from ..factories import make_person
+from ..personas import signed_in_client
+
+
+def _person_with_work(cast, n: int):
+    """A person in area A led by om, with an overdue task, a plan review and a forum action."""
+    person = make_person(area=cast.area_a)
+    lead_allocate(actor=None, person=person, worker=cast.om, start_date=today(),
+                  trigger=AllocationTrigger.ADOPTION)  # fmt: skip
+    episode = StatusEpisode.objects.create(
+        person=person, kind="sentenced", start_date=today() - dt.timedelta(days=30),
+        expected_end_date=today() + dt.timedelta(weeks=20),
+    )  # fmt: skip
+    Task.objects.create(person=person, kind="k", title=f"Task {n}", source_episode=episode,
+                        due_on=today() - dt.timedelta(days=n), owner=cast.om)  # fmt: skip
+    CarePlan.objects.create(person=person, review_every_weeks=6,
+                            next_review_on=today() + dt.timedelta(days=3))  # fmt: skip
+    meeting = Meeting.objects.create(area=cast.area_a, starts_at=timezone.now(), place="Here")
+    item = AgendaItem.objects.create(meeting=meeting, position=1, kind=ItemKind.values[0],
+                                     person=person, title="Item")  # fmt: skip
+    Action.objects.create(
+        meeting=meeting, item=item, description="Police check", owner_agency=cast.om.agency,
+        due_on=today() + dt.timedelta(days=5),
+    )  # fmt: skip
+    return person
+
+
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("casework:caseload")).status_code == 200
+    return len(queries)
+
+
+def test_caseload_order_and_bounded_queries(cast):
+    client = signed_in_client(cast.om)
+    _person_with_work(cast, 1)
+    _person_with_work(cast, 5)
+    _queries(client)  # the first request also sets up the session
+    few = _queries(client)
+    for n in range(2, 5):
+        _person_with_work(cast, n)
+    # The person with nothing due: led by om and in area A, no tasks.
+    lead_allocate(actor=None, person=cast.person, worker=cast.om, start_date=today(),
+                  trigger=AllocationTrigger.ADOPTION)  # fmt: skip
+    assert _queries(client) == few
+    page = client.get(reverse("casework:caseload")).content.decode()
+    # Overdue oldest first: task 5 (five days overdue) before task 1; nothing due last.
+    order = [page.index(f"Task {n}<") for n in (5, 4, 3, 2, 1)]
+    assert order == sorted(order)
+    assert page.index("Task 1<") < page.index(f"Tandem number {cast.person.pk} ")
+    assert "Police check" in page and "Review due" in page
+    event = (
+        AccessEvent.objects.filter(action=AccessAction.VIEW_LIST, actor=cast.om)
+        .order_by("-pk")
+        .first()
+    )
+    assert event is not None and event.result_count == 6
+
+
+def test_caseload_includes_co_working_and_past_release(cast):
+    co_worker_add(actor=cast.coordinator, person=cast.person, worker=cast.om)
+    episode = StatusEpisode.objects.create(
+        person=cast.person, kind="sentenced", start_date=today() - dt.timedelta(days=60),
+        end_date=today() - dt.timedelta(days=1), expected_end_date=today(),
+    )  # fmt: skip
+    Task.objects.create(person=cast.person, kind="k", title="Old task", source_episode=episode,
+                        due_on=today() - dt.timedelta(days=20))  # fmt: skip
+    page = signed_in_client(cast.om).get(reverse("casework:caseload")).content.decode()
+    assert "Co-worker" in page and "Old task" in page and "Release past" in page
+
+
+def test_coordinator_sees_a_workers_caseload(cast):
+    lead_allocate(actor=None, person=cast.person, worker=cast.om, start_date=today(),
+                  trigger=AllocationTrigger.ADOPTION)  # fmt: skip
+    client = signed_in_client(cast.coordinator)
+    url = reverse("casework:caseload")
+    page = client.get(url, {"worker": cast.om.pk})
+    assert page.status_code == 200 and f"Tandem number {cast.person.pk} " in page.content.decode()
+    assert client.get(url, {"worker": cast.partner.pk}).status_code == 404  # no areas
+    assert signed_in_client(cast.om).get(url, {"worker": cast.other_om.pk}).status_code == 200
