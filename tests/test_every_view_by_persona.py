@@ -69,6 +69,9 @@ EXPECTED_GET = {
     "casework_assessment": _record_page,
     "casework_plan": _record_page,
     "casework_prison_work": _record_page,
+    # Contacts and mentoring open the person; the categories withheld are said so.
+    "casework_notes": _record_page,
+    "casework_mentoring": _record_page,
     # Who manages the person, and a task: offender managers in the area, the viewer
     # (read-only) and the coordinator; the caseload is the offender manager's (and the
     # coordinator's, for their areas' workers).
@@ -159,6 +162,8 @@ def _casework_urls(cast) -> dict[str, str]:
         "casework_assessment": reverse("casework:assessment", args=[pk, assessment.pk]),
         "casework_plan": reverse("casework:plan", args=[pk]),
         "casework_prison_work": reverse("casework:prison_work", args=[pk]),
+        "casework_notes": reverse("casework:notes", args=[pk]),
+        "casework_mentoring": reverse("casework:mentoring", args=[pk]),
         "casework_handover": reverse("casework:handover", args=[pk]),
         "casework_handover_pdf": reverse("casework:handover_pdf", args=[pk]),
         "casework_management": reverse("casework:management", args=[pk]),

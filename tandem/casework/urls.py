@@ -5,6 +5,8 @@ from django.urls import path
 from . import views
 from .caseload_views import caseload, management, task
 from .handover_views import handover, handover_download
+from .mentoring_views import mentoring
+from .notes_views import notes
 
 app_name = "casework"
 
@@ -36,6 +38,8 @@ urlpatterns = [
     path("people/<int:person_id>/plan/reviews/new/", views.review_add, name="review_add"),
     path("people/<int:person_id>/prison-work/", views.prison_work, name="prison_work"),
     path("people/<int:person_id>/management/", management, name="management"),
+    path("people/<int:person_id>/notes/", notes, name="notes"),
+    path("people/<int:person_id>/mentoring/", mentoring, name="mentoring"),
     path("tasks/<int:task_id>/", task, name="task"),
     path("caseload/", caseload, name="caseload"),
     path("people/<int:person_id>/handover/", handover, name="handover"),

@@ -2,12 +2,15 @@
 
 from .allocation import Allocation, AllocationRole, AllocationTrigger
 from .assessment import AssessedNeed, Assessment, NeedLevel, RoshLevel
+from .contact import ContactNote, ContactType
 from .management import CaseManagement, ManagementModel
+from .mentoring import MENTORING_CATEGORY, MentoringMeeting, MentoringPairing, MentorKind
 from .plan import CarePlan, ItemStatus, Objective, PlanAction, PlanReview
 from .prison import PRISON_WORK_CATEGORY, PrisonWork, PrisonWorkKind
 from .task import Task, TaskStatus
 
 __all__ = [
+    "MENTORING_CATEGORY",
     "PRISON_WORK_CATEGORY",
     "Allocation",
     "AllocationRole",
@@ -16,8 +19,13 @@ __all__ = [
     "Assessment",
     "CarePlan",
     "CaseManagement",
+    "ContactNote",
+    "ContactType",
     "ItemStatus",
     "ManagementModel",
+    "MentorKind",
+    "MentoringMeeting",
+    "MentoringPairing",
     "NeedLevel",
     "Objective",
     "PlanAction",

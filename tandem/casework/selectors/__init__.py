@@ -3,6 +3,8 @@
 from .allocation import current_leads
 from .assessment import AssessmentRow, assessment_history, assessment_row, latest_assessment
 from .caseload import CaseloadRow, DueItem, caseload_for, forum_actions_about
+from .contact import NoteRow, contact_note_in, contact_notes_for, shows_sensitive
+from .mentoring import MentoringView, mentoring_for
 from .plan import (
     PathwayPlan,
     PlanChange,
@@ -20,6 +22,8 @@ __all__ = [
     "CaseloadRow",
     "CaseworkSummary",
     "DueItem",
+    "MentoringView",
+    "NoteRow",
     "PathwayPlan",
     "PlanChange",
     "PlanView",
@@ -28,12 +32,16 @@ __all__ = [
     "assessment_row",
     "caseload_for",
     "casework_summary",
+    "contact_note_in",
+    "contact_notes_for",
     "current_leads",
     "forum_actions_about",
     "latest_assessment",
     "lead_officer_choices",
+    "mentoring_for",
     "objective_in_plan",
     "plan_changes",
     "plan_view",
     "prison_work_for",
+    "shows_sensitive",
 ]

@@ -2,12 +2,23 @@
 
 from .allocation import LEAD_AGENCY_KINDS, allocations_end, lead_allocate
 from .assessment import NeedInput, assessment_record, default_reassess_by
+from .contact import EDIT_WINDOW, contact_note_add, contact_note_update, may_edit
 from .management import (
     CO_WORKER_ROLES,
     co_worker_add,
     co_worker_end,
     lead_reallocate,
     management_set,
+)
+from .mentoring import (
+    PAIRS_ROLES,
+    may_end,
+    may_log,
+    may_pair,
+    mentor_choices,
+    mentoring_end,
+    mentoring_meeting_log,
+    mentoring_pair,
 )
 from .plan import (
     StalePlanError,
@@ -30,7 +41,9 @@ from .tasks import (
 
 __all__ = [
     "CO_WORKER_ROLES",
+    "EDIT_WINDOW",
     "LEAD_AGENCY_KINDS",
+    "PAIRS_ROLES",
     "Generated",
     "NeedInput",
     "StalePlanError",
@@ -38,11 +51,21 @@ __all__ = [
     "assessment_record",
     "co_worker_add",
     "co_worker_end",
+    "contact_note_add",
+    "contact_note_update",
     "default_reassess_by",
     "lead_allocate",
     "lead_reallocate",
     "management_set",
     "may_close",
+    "may_edit",
+    "may_end",
+    "may_log",
+    "may_pair",
+    "mentor_choices",
+    "mentoring_end",
+    "mentoring_meeting_log",
+    "mentoring_pair",
     "objective_add",
     "objective_update",
     "plan_action_add",

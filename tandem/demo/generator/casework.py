@@ -26,8 +26,13 @@ from tandem.casework.models import (
     Assessment,
     CarePlan,
     CaseManagement,
+    ContactNote,
+    ContactType,
     ItemStatus,
     ManagementModel,
+    MentoringMeeting,
+    MentoringPairing,
+    MentorKind,
     Objective,
     PlanAction,
     PlanReview,
@@ -267,7 +272,73 @@ def casework_create(org: Organisation, as_of: dt.date, *, seed: int) -> int:
     PlanReview.objects.bulk_create([review for _, _, review in plans if review is not None])
     PrisonWork.objects.bulk_create(work)
     _management_create(org, members, leads, as_of, rng)
+    # Their own random stream, so adding them leaves the rest of the city as it was.
+    _notes_and_mentoring_create(
+        org, [plan for plan, _, _ in plans], as_of, random.Random(f"tandem-demo:{seed}:notes")
+    )
     return len(plans)
+
+
+NOTES = (
+    (ContactType.HOME_VISIT, "Home visit. Seen at the address; the tenancy is holding up."),
+    (ContactType.OFFICE, "Reported as required. Talked through the plan and the next steps."),
+    (ContactType.PHONE, "Phoned to remind them of tomorrow's appointment; they will attend."),
+    (ContactType.TEXT, "Texted the appointment time; reply received."),
+    (ContactType.OTHER, "Met at the treatment provider after the key-work session."),
+)
+SENSITIVE_NOTE = "Disclosed a family matter in confidence; see the lead officer before acting."
+MENTORED_SHARE = 0.25
+
+
+def _notes_and_mentoring_create(
+    org: Organisation, plans: list[CarePlan], as_of: dt.date, rng: random.Random
+) -> None:
+    """A few contact notes for each member with a plan; mentors for some, with meetings."""
+    notes: list[ContactNote] = []
+    pairings: list[MentoringPairing] = []
+    mentors = [org.staff[key] for key in ("partner.mentoring1", "partner.mentoring2")
+               if key in org.staff]  # fmt: skip
+    for plan in plans:
+        author = plan.created_by
+        assert author is not None and author.agency_id is not None
+        agency_id: int = author.agency_id
+        for _ in range(rng.randint(2, 4)):
+            day = as_of - dt.timedelta(days=rng.randint(0, 120))
+            kind, text = rng.choice(NOTES)
+            sensitive = rng.random() < 0.08
+            notes.append(ContactNote(
+                person_id=plan.person_id, contact_type=kind, contact_date=day, author=author,
+                author_agency_id=agency_id, text=SENSITIVE_NOTE if sensitive else text,
+                sensitive=sensitive,
+                recorded_at=dt.datetime.combine(day, dt.time(16), tzinfo=dt.UTC),
+            ))  # fmt: skip
+        if mentors and rng.random() < MENTORED_SHARE:
+            mentor = rng.choice(mentors)
+            assert mentor.agency is not None
+            pairings.append(MentoringPairing(
+                person_id=plan.person_id, mentor=mentor, mentor_agency=mentor.agency,
+                kind=MentorKind.VOLUNTEER, specialism=mentor.agency.contact or mentor.agency.name,
+                start_date=as_of - dt.timedelta(days=rng.randint(20, 150)), started_by=author,
+            ))  # fmt: skip
+    ContactNote.objects.bulk_create(notes)
+    MentoringPairing.objects.bulk_create(pairings)
+    engaged = set(
+        Engagement.objects.filter(
+            person_id__in=[p.person_id for p in pairings], end_date__isnull=True
+        ).values_list("person_id", "agency_id")
+    )
+    Engagement.objects.bulk_create(
+        [Engagement(person_id=p.person_id, agency=p.mentor_agency, start_date=p.start_date,
+                    purpose="Mentoring")
+         for p in pairings if (p.person_id, p.mentor_agency.pk) not in engaged]
+    )  # fmt: skip
+    MentoringMeeting.objects.bulk_create(
+        [MentoringMeeting(pairing=p, date=p.start_date + dt.timedelta(weeks=week),
+                          place=rng.choice(("Library", "Cafe", "Project office")),
+                          attended=rng.random() < 0.8,
+                          summary="Talked about the week and the plan.", recorded_by=p.mentor)
+         for p in pairings for week in range(0, (as_of - p.start_date).days // 7, 2)][:2000]
+    )  # fmt: skip
 
 
 # Partner agencies whose staff co-work a case their agency is engaged in.
