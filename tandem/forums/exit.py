@@ -10,12 +10,13 @@ in a fixed number of queries.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Q
 
 from tandem.cohort.models import Membership
+from tandem.core.categories import Category
 from tandem.core.models import AgencyKind
 from tandem.offending.models import SANCTION_OUTCOMES, DrugTest, Offence, TestResult
 from tandem.people.models import Address, Engagement, EpisodeKind, OrderOutcome, StatusEpisode
@@ -33,6 +34,7 @@ class Criterion:
     label: str
     met: bool | None  # None: the record holds no evidence either way
     evidence: str
+    category: str = Category.OFFENDING  # the data category the evidence comes from
 
 
 @dataclass
@@ -59,8 +61,12 @@ def _months(start: dt.date, end: dt.date) -> int:
     return months - (1 if end.day < start.day else 0)
 
 
-def readiness_for(memberships: Iterable[Membership], on: dt.date) -> dict[int, Readiness]:
-    """Each member's readiness on a date, by person id."""
+def readiness_for(
+    memberships: Iterable[Membership], on: dt.date, readable: Collection[str]
+) -> dict[int, Readiness]:
+    """Each member's readiness on a date, by person id, keeping only the criteria whose
+    evidence comes from a category in `readable` (the reader's grants): the panel must not
+    show drug tests or addresses to someone the protocol keeps them from."""
     spells = {m.person_id: m for m in memberships}
     ids = list(spells)
     rules = exit_criteria()
@@ -136,7 +142,7 @@ def readiness_for(memberships: Iterable[Membership], on: dt.date) -> dict[int, R
             criteria.append(_drugs(mine, on, last_positive.get(person_id)))
         if rules.no_outstanding_breach:
             criteria.append(_breach(breached.get(person_id), rules))
-        result[person_id] = Readiness(spell, criteria)
+        result[person_id] = Readiness(spell, [c for c in criteria if c.category in readable])
     return result
 
 
@@ -175,39 +181,54 @@ def _offending(last: dt.date | None, rules: ExitCriteria) -> Criterion:
 
 def _accommodation(spell: Membership, home: Address | None) -> Criterion:
     label = "Settled accommodation"
+    category = Category.ACCOMMODATION
     if spell.person.no_fixed_abode:
-        return Criterion(label, False, "No fixed abode")
+        return Criterion(label, False, "No fixed abode", category)
     if home is None:
-        return Criterion(label, None, "No current address recorded")
+        return Criterion(label, None, "No current address recorded", category)
     settled = home.kind in SETTLED_KINDS
-    return Criterion(label, settled, f"{home.get_kind_display()} since {home.start_date:%-d %B %Y}")
+    since = f"{home.get_kind_display()} since {home.start_date:%-d %B %Y}"
+    return Criterion(label, settled, since, category)
 
 
 def _ete(engagements: list[Engagement], on: dt.date) -> Criterion:
-    label = "Engaged in education, training or employment"
+    label, category = "Engaged in education, training or employment", Category.ETE
     current = [e for e in engagements if e.agency.kind == AgencyKind.ETE and e.end_date is None]
     if current:
         return Criterion(
-            label, True, f"With {current[0].agency.name} since {current[0].start_date:%-d %B %Y}"
+            label,
+            True,
+            f"With {current[0].agency.name} since {current[0].start_date:%-d %B %Y}",
+            category,
         )
-    return Criterion(label, False, "No current work with an employment or training provider")
+    return Criterion(
+        label, False, "No current work with an employment or training provider", category
+    )
 
 
 def _drugs(engagements: list[Engagement], on: dt.date, last_positive: dt.date | None) -> Criterion:
-    label = "Drug treatment completed or not needed"
+    label, category = "Drug treatment completed or not needed", Category.SUBSTANCE_MISUSE
     if last_positive is None:
-        return Criterion(label, True, f"No positive drug test in {DRUG_NEED_MONTHS} months")
+        return Criterion(
+            label, True, f"No positive drug test in {DRUG_NEED_MONTHS} months", category
+        )
     treatment = [e for e in engagements if e.agency.kind == AgencyKind.DRUG_TREATMENT]
     if any(e.end_date is None for e in treatment):
-        return Criterion(label, False, "In drug treatment now")
+        return Criterion(label, False, "In drug treatment now", category)
     ended = [e for e in treatment if e.end_date and e.end_date >= last_positive]
     if ended:
         # Engagements record an end, not how it ended: referrals will say whether completed.
         return Criterion(
-            label, None, f"Treatment ended {ended[0].end_date:%-d %B %Y}; completion not recorded"
+            label,
+            None,
+            f"Treatment ended {ended[0].end_date:%-d %B %Y}; completion not recorded",
+            category,
         )
     return Criterion(
-        label, False, f"Positive test on {last_positive:%-d %B %Y}; no treatment recorded since"
+        label,
+        False,
+        f"Positive test on {last_positive:%-d %B %Y}; no treatment recorded since",
+        category,
     )
 
 

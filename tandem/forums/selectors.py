@@ -54,6 +54,12 @@ def meeting_for(user: User, meeting_id: object) -> Meeting:
     return meeting
 
 
+def readable_categories(user: User) -> set[str]:
+    """The categories the user's protocol row lets them read (consent is not in question for
+    the justice roles that see forum reasons)."""
+    return {c for c, level in protocol_levels(user).items() if level != Level.NONE}
+
+
 def sees_offending(user: User) -> bool:
     return protocol_levels(user).get(Category.OFFENDING.value, Level.NONE) != Level.NONE
 
@@ -108,7 +114,11 @@ def meeting_record(user: User, meeting_id: object) -> MeetingRecord:
             )
         ),
         sees_offending=seen,
-        readiness=readiness_for(members, meeting.day) if seen and members else {},
+        readiness=(
+            readiness_for(members, meeting.day, readable_categories(user))
+            if seen and members
+            else {}
+        ),
         earlier=area_meetings.filter(starts_at__lt=meeting.starts_at)
         .order_by("-starts_at")
         .first(),

@@ -47,6 +47,7 @@ from .selectors import (
     meeting_record,
     meetings_for,
     open_actions_for,
+    readable_categories,
     upcoming_and_recent,
 )
 
@@ -388,7 +389,9 @@ def decide(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
         )
     readiness = None
     if item.membership is not None and item.membership.end_date is None:
-        readiness = readiness_for([item.membership], meeting.day).get(item.membership.person_id)
+        readiness = readiness_for(
+            [item.membership], meeting.day, readable_categories(_user(request))
+        ).get(item.membership.person_id)
     return render(
         request,
         "forums/decide.html",
@@ -421,6 +424,15 @@ def agency_view(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
         },
     )
     theirs = None
+    if item.person is not None and request.method == "GET":
+        access_record(
+            actor=user,
+            action=AccessAction.VIEW_PERSON,
+            person=item.person,
+            categories=[Category.IDENTITY],
+            detail=f"forum item {item.pk}, agency view",
+            request=request,
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.view_save(
@@ -500,6 +512,15 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
     )
     if action is None:
         raise Http404
+    if action.item is not None and action.item.person is not None and request.method == "GET":
+        access_record(
+            actor=user,
+            action=AccessAction.VIEW_PERSON,
+            person=action.item.person,
+            categories=[Category.IDENTITY],
+            detail=f"forum action {action.pk}",
+            request=request,
+        )
     form = ActionStatusForm(request.POST or None, initial={"status": action.status})
     if request.method == "POST" and form.is_valid():
         try:

@@ -164,6 +164,15 @@ def nomination_withdraw_view(request: HttpRequest, nomination_id: int) -> HttpRe
         raise Http404
     if not may_withdraw(user, nomination):
         raise PermissionDenied
+    if request.method == "GET":
+        access_record(
+            actor=user,
+            action=AccessAction.VIEW_PERSON,
+            person=nomination.person,
+            categories=[Category.IDENTITY],
+            detail="nomination withdrawal form",
+            request=request,
+        )
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from tandem.cohort.models import EndReason
 from tandem.cohort.services import membership_end
 from tandem.core.access import today
+from tandem.core.categories import Category
 from tandem.core.models import AgencyKind, Notice
 from tandem.forums import services
 from tandem.forums.exit import readiness_for
@@ -39,7 +40,7 @@ def offence(person, day, outcome="convicted"):
 
 
 def criteria_of(cast, membership, on=DAY):
-    readiness = readiness_for([membership], on)[membership.person_id]
+    readiness = readiness_for([membership], on, set(Category.values))[membership.person_id]
     return {c.label: c for c in readiness.criteria}, readiness
 
 
@@ -220,3 +221,12 @@ def test_the_person_page_shows_readiness_to_those_who_read_offending(cast):
     assert "Exit readiness" in page and "Time limit reached" in page
     partner = signed_in_client(cast.partner).get(url).content.decode()
     assert "Exit readiness" not in partner
+
+
+def test_criteria_from_categories_the_reader_may_not_read_are_left_out(cast):
+    member = adopt(cast, start_date=dt.date(2025, 12, 1))
+    readable = set(Category.values) - {Category.SUBSTANCE_MISUSE, Category.ACCOMMODATION}
+    labels = {c.label for c in readiness_for([member], DAY, readable)[cast.person.pk].criteria}
+    assert "Drug treatment completed or not needed" not in labels
+    assert "Settled accommodation" not in labels
+    assert "Time limit reached" in labels

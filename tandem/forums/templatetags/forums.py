@@ -40,4 +40,6 @@ def exit_readiness(context: dict[str, Any], record: Any) -> dict[str, Any]:
     user = context["user"]
     if membership is None or not sees_offending(user):
         return {"readiness": None}
-    return {"readiness": readiness_for([membership], today()).get(membership.person_id)}
+    # The person page's grants include consent, so each criterion follows them exactly.
+    readiness = readiness_for([membership], today(), record.grants.readable)
+    return {"readiness": readiness.get(membership.person_id)}
