@@ -38,7 +38,7 @@ serve:
 	TANDEM_MODE=demo $(UV) run tandem runserver 127.0.0.1:8000 --noreload
 
 test: install install-browser
-	$(UV) run pytest
+	$(UV) run pytest -n auto --dist loadfile
 
 test-fast: install
 	$(UV) run pytest -m "not browser"

@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "tandem.casework",
     "tandem.api",
     "tandem.forums",
+    "tandem.referrals",
+    "tandem.appointments",
     "tandem.demo",
 ]
 
@@ -258,6 +260,41 @@ CASEWORK_PRE_RELEASE_TIMELINE: list[tuple[int, str, str]] = [
     (4, "ete_referral", "Make the education, training and employment referral"),
     (2, "first_appointments", "Book the first appointments after release"),
 ]
+
+# Referrals: the receiving agency acknowledges within so many working days (England and
+# Wales bank holidays are not working days) and starts work within so many after accepting;
+# `tandem referral_timers` runs daily and tells both sides once when either is late.
+REFERRALS_ACKNOWLEDGE_WORKING_DAYS = env_int("REFERRALS_ACKNOWLEDGE_WORKING_DAYS", 5)
+REFERRALS_START_WORKING_DAYS = env_int("REFERRALS_START_WORKING_DAYS", 15)
+# The caseload shows each person's next appointment this many days ahead.
+APPOINTMENTS_CASELOAD_DAYS = env_int("APPOINTMENTS_CASELOAD_DAYS", 14)
+
+# Appointments (tandem/appointments). Booking warns of an overlap, of two appointments on
+# one day in different areas less than APPOINTMENTS_TRAVEL_MINUTES apart (one figure for any
+# two areas), and of more than APPOINTMENTS_MAX_PER_WEEK in the person's ISO week; it
+# suggests another weekday up to APPOINTMENTS_SUGGEST_DAYS away.
+APPOINTMENTS_TRAVEL_MINUTES = env_int("APPOINTMENTS_TRAVEL_MINUTES", 60)
+APPOINTMENTS_MAX_PER_WEEK = env_int("APPOINTMENTS_MAX_PER_WEEK", 5)
+APPOINTMENTS_SUGGEST_DAYS = env_int("APPOINTMENTS_SUGGEST_DAYS", 14)
+# National Standards enforcement: the count of missed enforceable appointments within the
+# window (months) at which a warning should be considered, and breach action must be.
+APPOINTMENTS_ENFORCEMENT_WINDOW_MONTHS = env_int("APPOINTMENTS_ENFORCEMENT_WINDOW_MONTHS", 12)
+APPOINTMENTS_WARNING_AFTER_MISSED = env_int("APPOINTMENTS_WARNING_AFTER_MISSED", 1)
+APPOINTMENTS_BREACH_AFTER_MISSED = env_int("APPOINTMENTS_BREACH_AFTER_MISSED", 2)
+# A missed appointment's re-engagement task is due this many days later.
+APPOINTMENTS_REENGAGEMENT_DAYS = env_int("APPOINTMENTS_REENGAGEMENT_DAYS", 2)
+# "Not engaging" (for forum agendas): this many missed appointments in so many weeks.
+APPOINTMENTS_NOT_ENGAGING_MISSED = env_int("APPOINTMENTS_NOT_ENGAGING_MISSED", 2)
+APPOINTMENTS_NOT_ENGAGING_WEEKS = env_int("APPOINTMENTS_NOT_ENGAGING_WEEKS", 8)
+# Reminders: `tandem appointments_remind` (cron, hourly) sends those starting within this
+# many hours. Backend: console (prints, the default) or notify (GOV.UK Notify, with the key
+# and template ids from the environment; each template shows the ((body)) field, and the
+# email one ((subject)) too).
+APPOINTMENTS_REMINDER_HOURS = env_int("APPOINTMENTS_REMINDER_HOURS", 24)
+APPOINTMENTS_NOTIFY_BACKEND = os.environ.get("APPOINTMENTS_NOTIFY_BACKEND", "console").strip()
+APPOINTMENTS_NOTIFY_API_KEY = os.environ.get("APPOINTMENTS_NOTIFY_API_KEY", "")
+APPOINTMENTS_NOTIFY_SMS_TEMPLATE_ID = os.environ.get("APPOINTMENTS_NOTIFY_SMS_TEMPLATE_ID", "")
+APPOINTMENTS_NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("APPOINTMENTS_NOTIFY_EMAIL_TEMPLATE_ID", "")
 
 # The API (tandem/api): custody systems authenticate with a token an administrator issues;
 # signed-in custody officers may use their session. JSON only: no browsable API.

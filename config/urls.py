@@ -15,6 +15,8 @@ urlpatterns = [
     path("forums/", include("tandem.forums.urls")),
     path("cohort/", include("tandem.cohort.urls")),
     path("casework/", include("tandem.casework.urls")),
+    path("referrals/", include("tandem.referrals.urls")),
+    path("appointments/", include("tandem.appointments.urls")),
     path("admin/", admin.site.urls),
 ]
 

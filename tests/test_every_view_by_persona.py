@@ -110,6 +110,7 @@ def _urls(cast) -> dict[str, str]:
         **_cohort_urls(cast),
         **_status_urls(cast),
         **_casework_urls(cast),
+        **_referral_urls(cast),
     }
 
 
@@ -189,6 +190,81 @@ EXPECTED_GET.update(
 )
 
 
+# Referrals (tandem/referrals): the inbox is for the roles that receive referrals, the list of
+# referrals made for those that make them; a referral to the drug service (already engaged
+# with the person) is read by its workers and by those who may open the person and read
+# substance misuse data; a draft only by its sending side; progress and outcome are the
+# receiving agency's. Roles that never see referrals get 403.
+_NO_REFERRALS = {"custody": 403, "analyst": 403, "auditor": 403, "admin": 403}
+EXPECTED_GET.update(
+    {
+        "referrals_inbox": lambda p: {"viewer": 403, **_NO_REFERRALS}.get(p, 200),
+        "referrals_sent": lambda p: {"viewer": 403, **_NO_REFERRALS}.get(p, 200),
+        "referrals_new": lambda p: {"om": 200, "coordinator": 200, "partner": 200,
+                                    "viewer": 403, **_NO_REFERRALS}.get(p, 404),
+        "referrals_detail": lambda p: {"om": 200, "viewer": 200, "coordinator": 200,
+                                       "partner": 200, **_NO_REFERRALS}.get(p, 404),
+        "referrals_preview": lambda p: {"om": 200,
+                                        **_NO_REFERRALS}.get(p, 404),
+        "referrals_edit": lambda p: {"om": 200, **_NO_REFERRALS}.get(p, 404),
+        "referrals_delete": lambda p: {"om": 200,
+                                       **_NO_REFERRALS}.get(p, 404),
+        "referrals_progress": lambda p: {"partner": 200, "om": 403, "viewer": 403,
+                                         "coordinator": 403, **_NO_REFERRALS}.get(p, 404),
+        "referrals_outcome": lambda p: {"partner": 200, "om": 403, "viewer": 403,
+                                        "coordinator": 403, **_NO_REFERRALS}.get(p, 404),
+    }
+)  # fmt: skip
+
+
+def _referral(cast, agency, pathway: str, name: str, *steps: str):
+    """A sent referral of the person (area A) to a service of the agency, taken through
+    steps by a worker of that agency."""
+    from tandem.core.access import today
+    from tandem.core.models import User
+    from tandem.referrals.models import PartnerService
+    from tandem.referrals.services import referral_create, referral_step
+
+    service, _ = PartnerService.objects.get_or_create(
+        agency=agency, name=name,
+        defaults={"pathways": [pathway], "offer": name, "contact": "0100 000 0000"},
+    )  # fmt: skip
+    service.areas.add(cast.area_a)
+    referral = referral_create(
+        actor=cast.om, person=cast.person, service=service, pathway=pathway, reason="Test",
+        confirmed=True, consent_given_on=today(),
+    )  # fmt: skip
+    referral = referral_step(actor=cast.om, referral=referral, step="send")
+    worker = User.objects.get(agency=agency, role="partner_worker")
+    for step in steps:
+        referral = referral_step(actor=worker, referral=referral, step=step)
+    return referral
+
+
+def _referral_urls(cast) -> dict[str, str]:
+    from tandem.referrals.services import referral_create
+
+    drugs = cast.partner.agency
+    accepted = _referral(cast, drugs, "drugs_alcohol", "Treatment", "accept")
+    completed = _referral(cast, drugs, "drugs_alcohol", "Treatment", "accept", "start",
+                          "complete")  # fmt: skip
+    draft = referral_create(
+        actor=cast.om, person=cast.person, service=accepted.service, pathway="drugs_alcohol",
+        reason="Test", confirmed=True,
+    )  # fmt: skip
+    return {
+        "referrals_inbox": reverse("referrals:inbox"),
+        "referrals_sent": reverse("referrals:sent"),
+        "referrals_new": reverse("referrals:new", args=[cast.person.pk]),
+        "referrals_detail": reverse("referrals:detail", args=[accepted.pk]),
+        "referrals_preview": reverse("referrals:preview", args=[draft.pk]),
+        "referrals_edit": reverse("referrals:edit", args=[draft.pk]),
+        "referrals_delete": reverse("referrals:delete", args=[draft.pk]),
+        "referrals_progress": reverse("referrals:progress", args=[accepted.pk]),
+        "referrals_outcome": reverse("referrals:outcome", args=[completed.pk]),
+    }
+
+
 def _status_urls(cast) -> dict[str, str]:
     from tandem.cohort.models import Membership
     from tandem.core.access import today
@@ -236,15 +312,29 @@ def test_every_page_sends_anonymous_to_sign_in(cast):
 
 
 @pytest.mark.parametrize("persona", [*PERSONAS, "anonymous"])
-def test_recording_an_engagement_by_persona(cast, persona):
-    """Only a writer of case notes (the offender manager) gets as far as form validation."""
+def test_engaging_an_agency_by_persona(cast, persona):
+    """Agencies are engaged by accepting a referral, no longer by a form on the person page:
+    only a worker of the agency the referral is to gets as far as accepting it."""
+    from tandem.people.models import Engagement
+    from tandem.referrals.models import Referral
+
+    housing = cast.other_partner.agency
+    referral = _referral(cast, housing, "accommodation", "Housing options")
     client = Client() if persona == "anonymous" else signed_in_client(cast.personas()[persona])
-    response = client.post(reverse("people:engagement_add", args=[cast.person.pk]), {})
+    url = reverse("referrals:step", args=[referral.pk, "accept"])
+    response = client.post(url, {"version": referral.version})
+    engaged = Engagement.objects.filter(agency=housing, person=cast.person).exists()
+    assert engaged == (persona == "other_partner")
     if persona == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+    elif persona == "other_partner":
         assert response.status_code == 302
-    elif persona == "om":
-        assert response.status_code == 400  # empty form: errors, nothing saved
-    elif persona in OPENS_RECORDS and persona not in IN_SCOPE:
-        assert response.status_code == 404
+        assert Referral.objects.get(pk=referral.pk).state == "accepted"
+    elif persona in {"custody", "analyst", "auditor", "admin"}:
+        assert response.status_code == 403  # their roles never see referrals
+    elif persona == "other_om":
+        assert response.status_code == 404  # out of scope, as if there were no referral
     else:
-        assert response.status_code == 403
+        assert response.status_code == 400  # may read it, may not accept it: told why
+    # The old form's address is gone for everyone.
+    assert client.post(f"/people/{cast.person.pk}/engagements/", {}).status_code == 404

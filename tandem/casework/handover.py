@@ -95,9 +95,10 @@ class HandoverPack:
     reads_prison_work: bool
     prison_work: list[PrisonWork]
     contacts: list[Contact]
-    # Referrals and appointments arrive with their own capabilities; until then Tandem
-    # holds none, and the pack says so rather than leaving the heading out.
+    # Open referrals on the pathways the reader may see (tandem.referrals).
     referrals: list[Any] = field(default_factory=list)
+    # Appointments arrive with their own capability; until then the pack says none are
+    # booked rather than leaving the heading out.
     appointments: list[Any] = field(default_factory=list)
     withheld: list[tuple[str, str]] = field(default_factory=list)  # (section, reason)
 
@@ -187,9 +188,22 @@ def _plan(person: Person, readable: list[str]) -> list[PathwayPlan]:
     ]
 
 
-def _contacts(person: Person, plan: list[PathwayPlan]) -> list[Contact]:
-    """The lead offender manager, co-workers and the lead officers on open plan actions,
-    each once, in that order."""
+def _referrals(person: Person, readable: list[str]) -> list[Any]:
+    """Referrals still open (a referral made in custody carries on after release), on the
+    pathways the reader may see, with the service and who holds it."""
+    from tandem.referrals.models import OPEN_STATES, Referral, ReferralState
+
+    return list(
+        Referral.objects.filter(person=person, pathway__in=readable, state__in=OPEN_STATES)
+        .exclude(state=ReferralState.DRAFT)
+        .select_related("service", "to_agency", "worker")
+        .order_by("sent_at", "id")
+    )
+
+
+def _contacts(person: Person, plan: list[PathwayPlan], referrals: list[Any]) -> list[Contact]:
+    """The lead offender manager, co-workers, the lead officers on open plan actions and
+    the workers holding open referrals, each once, in that order."""
     contacts: dict[int, Contact] = {}
     allocations = (
         Allocation.objects.filter(person=person, end_date__isnull=True)
@@ -218,6 +232,18 @@ def _contacts(person: Person, plan: list[PathwayPlan]) -> list[Contact]:
             if role not in contact.roles:
                 contact.roles.append(role)
                 contact.plain_roles.append(f"Helps you with {pathway.pathway.label.lower()}")
+    for referral in referrals:
+        worker = referral.worker
+        if worker is None:
+            continue
+        contact = contacts.setdefault(
+            worker.pk, Contact(user=worker, agency=referral.to_agency.name)
+        )
+        label = referral.get_pathway_display().lower()
+        role = f"Holds the referral to {referral.service.name}"
+        if role not in contact.roles:
+            contact.roles.append(role)
+            contact.plain_roles.append(f"Helps you with {label}")
     return list(contacts.values())
 
 
@@ -263,7 +289,8 @@ def handover_pack(person: Person, grants: PersonGrants) -> HandoverPack:
 
     # Who manages the person is what the custody check tells any officer, so it goes with
     # identity; lead officers come only from the actions the reader may see.
-    contacts = _contacts(person, plan) if shows_identity else []
+    referrals = _referrals(person, readable)
+    contacts = _contacts(person, plan, referrals) if shows_identity else []
 
     return HandoverPack(
         person=person,
@@ -278,6 +305,7 @@ def handover_pack(person: Person, grants: PersonGrants) -> HandoverPack:
         reads_prison_work=bool(prison_kinds),
         prison_work=prison_work,
         contacts=contacts,
+        referrals=referrals,
         withheld=withheld,
     )
 

@@ -138,7 +138,9 @@ def grants_for(user: User, person: Person) -> PersonGrants:
                 f"The sharing protocol gives {row} no access to {category.label.lower()} data.",
             )
     if agency is not None and agency.kind not in JUSTICE_AGENCY_KINDS:
-        consented = _consented_categories(person, today())
+        consented = _consented_categories(person, today()) | _consented_on_referrals(
+            person, agency.pk, today()
+        )
         for category in CONSENT_CATEGORIES:
             if levels[category.value] != Level.NONE and category.value not in consented:
                 levels[category.value] = Level.NONE
@@ -158,3 +160,23 @@ def _consented_categories(person: Person, on: dt.date) -> set[str]:
             Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on)
         )
     }
+
+
+def _consented_on_referrals(person: Person, agency_id: int, on: dt.date) -> set[str]:
+    """Categories the person agreed to share with this agency on a referral it accepted:
+    consent given for one service covers that service, not every partner."""
+    from tandem.referrals.models import Referral, ReferralState
+
+    found: set[str] = set()
+    for categories in (
+        Referral.objects.filter(
+            person=person,
+            to_agency_id=agency_id,
+            accepted_at__isnull=False,
+            consent_given_on__lte=on,
+        )
+        .exclude(state=ReferralState.WITHDRAWN)
+        .values_list("consent_categories", flat=True)
+    ):
+        found.update(categories)
+    return found

@@ -32,6 +32,12 @@ def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Cohort", reverse("cohort:home")))
     if role in {Role.OFFENDER_MANAGER, Role.COORDINATOR, Role.VIEWER, Role.PARTNER_WORKER}:
         items.append(("Forums", reverse("forums:home")))
+    # Partner workers work from the referrals to their agency; offender managers and the
+    # coordinator from the referrals they made.
+    if role == Role.PARTNER_WORKER:
+        items.append(("Referrals", reverse("referrals:inbox")))
+    elif role in {Role.OFFENDER_MANAGER, Role.COORDINATOR}:
+        items.append(("Referrals", reverse("referrals:sent")))
     # Other tools (imports, capacity, custody instructions, nominations, transfers, OGRS3)
     # are listed on the home page, and the protocol in the footer, so the bar stays on one
     # line.

@@ -23,6 +23,7 @@ from tandem.cohort.selectors import (
     members_on,
 )
 from tandem.people.models import EpisodeKind, Person, StatusEpisode
+from tandem.selection.criteria import PPO_CRITERIA_NAME
 from tandem.selection.models import Nomination, NominationStatus, Score, ScoringRun
 from tandem.selection.scoring import months_before
 
@@ -32,7 +33,6 @@ REVIEW_MONTHS = 6
 RELEASE_WEEKS = 12
 # Once the forum has decided on someone for a reason, the same reason waits this long.
 QUIET_DAYS = 90
-PPO_CRITERIA = "PPO criteria"
 
 
 @dataclass
@@ -90,7 +90,7 @@ class _Context:
 def proposed_items(meeting: Meeting) -> list[Proposal]:
     context = _Context(meeting)
     rules = (_nominations, _ratifications, _reviews, _releases, _exit_candidates,
-             _time_limits, _transfers)  # fmt: skip
+             _time_limits, _transfers, _not_engaging)  # fmt: skip
     return [proposal for rule in rules for proposal in rule(context)]
 
 
@@ -201,7 +201,7 @@ def _releases(c: _Context) -> Iterator[Proposal]:
 def _exit_candidates(c: _Context) -> Iterator[Proposal]:
     """Members at liberty who no longer score above the threshold on the latest PPO run."""
     run = (
-        ScoringRun.objects.filter(criteria_version__criteria_set__name=PPO_CRITERIA,
+        ScoringRun.objects.filter(criteria_version__criteria_set__name=PPO_CRITERIA_NAME,
                                   as_of__lte=c.day)
         .order_by("-as_of", "-started_at")
         .first()
@@ -275,3 +275,37 @@ def _transfers(c: _Context) -> Iterator[Proposal]:
                 ItemKind.TRANSFER_IN, m.person, f"Transfer in: {_name(m.person)}",
                 {"member_in": m.area.name}, membership=m,
             )  # fmt: skip
+
+
+# A referral closed as disengaged this recently puts the person on the agenda.
+DISENGAGED_WEEKS = 8
+
+
+def _not_engaging(c: _Context) -> Iterator[Proposal]:
+    """Members missing appointments (or with an enforcement flag awaiting a decision), and
+    members a service closed as disengaged lately: the forum decides what happens next."""
+    from tandem.appointments.selectors import not_engaging
+    from tandem.referrals.models import Referral, ReferralState
+
+    members = {m.person_id: m for m in c.members}
+    missing = {row.person_id: row for row in not_engaging(c.meeting.area, c.day)}
+    since = c.day - dt.timedelta(weeks=DISENGAGED_WEEKS)
+    left: dict[int, list[str]] = {}
+    for person_id, service in Referral.objects.filter(
+        person_id__in=list(members), state=ReferralState.DISENGAGED,
+        ended_at__date__gte=since, ended_at__date__lte=c.day,
+    ).values_list("person_id", "service__name"):  # fmt: skip
+        left.setdefault(person_id, []).append(service)
+    for person_id, m in members.items():
+        row = missing.get(person_id)
+        if (row is None and person_id not in left) or c.skip(ItemKind.NOT_ENGAGING, person_id):
+            continue
+        detail: dict[str, Any] = {"disengaged_from": sorted(left.get(person_id, []))}
+        if row is not None:
+            detail["missed"] = row.missed
+            detail["last_missed_on"] = row.last_missed_on.isoformat() if row.last_missed_on else ""
+            detail["open_flags"] = len(row.open_flags)
+        yield Proposal(
+            ItemKind.NOT_ENGAGING, m.person, f"Not engaging: {_name(m.person)}", detail,
+            membership=m,
+        )  # fmt: skip

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Q
 
+from tandem.casework.pathways import Pathway
 from tandem.cohort.models import Membership
 from tandem.core.categories import Category
 from tandem.core.models import AgencyKind
 from tandem.offending.models import SANCTION_OUTCOMES, DrugTest, Offence, TestResult
 from tandem.people.models import Address, Engagement, EpisodeKind, OrderOutcome, StatusEpisode
+from tandem.referrals.models import Referral, ReferralState
 from tandem.selection.scoring import months_before
 
 from .models import AgendaItem, ExitCriteria, Outcome
@@ -102,6 +104,11 @@ def readiness_for(
         start_date__lte=on,
     ).select_related("agency"):
         engagements.setdefault(e.person_id, []).append(e)
+    drug_referrals: dict[int, list[Referral]] = {}
+    for r in Referral.objects.filter(
+        person_id__in=ids, pathway=Pathway.DRUGS_ALCOHOL, sent_at__date__lte=on
+    ).select_related("service"):
+        drug_referrals.setdefault(r.person_id, []).append(r)
     positive = TestResult.POSITIVE.value
     last_positive = dict(
         DrugTest.objects.filter(
@@ -139,7 +146,9 @@ def readiness_for(
         if rules.engaged_in_ete:
             criteria.append(_ete(mine, on))
         if rules.drug_treatment_done_or_not_needed:
-            criteria.append(_drugs(mine, on, last_positive.get(person_id)))
+            criteria.append(
+                _drugs(mine, drug_referrals.get(person_id, []), last_positive.get(person_id))
+            )
         if rules.no_outstanding_breach:
             criteria.append(_breach(breached.get(person_id), rules))
         result[person_id] = Readiness(spell, [c for c in criteria if c.category in readable])
@@ -206,18 +215,50 @@ def _ete(engagements: list[Engagement], on: dt.date) -> Criterion:
     )
 
 
-def _drugs(engagements: list[Engagement], on: dt.date, last_positive: dt.date | None) -> Criterion:
+def _drugs(
+    engagements: list[Engagement], referrals: list[Referral], last_positive: dt.date | None
+) -> Criterion:
+    """Met with no recent positive test, or a drug treatment referral completed since the
+    last one; the referral's state says where the person is otherwise."""
     label, category = "Drug treatment completed or not needed", Category.SUBSTANCE_MISUSE
     if last_positive is None:
         return Criterion(
             label, True, f"No positive drug test in {DRUG_NEED_MONTHS} months", category
         )
+    since = sorted(
+        (r for r in referrals if r.ended_at is None or r.ended_at.date() >= last_positive),
+        key=lambda r: r.sent_at or r.created_at,
+        reverse=True,
+    )
+    for r in since:
+        if r.state == ReferralState.COMPLETED and r.ended_at is not None:
+            return Criterion(
+                label, True, f"Completed {r.service.name} on {r.ended_at:%-d %B %Y}", category
+            )
+    for r in since:
+        if r.state == ReferralState.STARTED and r.started_at is not None:
+            return Criterion(
+                label, False, f"In treatment with {r.service.name} since "
+                f"{r.started_at:%-d %B %Y}", category,
+            )  # fmt: skip
+        if r.is_open:
+            return Criterion(
+                label, False, f"Referred to {r.service.name}: {r.get_state_display().lower()}, "
+                "not started yet", category,
+            )  # fmt: skip
+    if since:
+        r = since[0]
+        return Criterion(
+            label, False, f"{r.service.name} {r.get_state_display().lower()}"
+            f"{f' on {r.ended_at:%-d %B %Y}' if r.ended_at else ''}; no treatment completed",
+            category,
+        )  # fmt: skip
+    # Work recorded before referrals existed: an engagement says when, not how, it ended.
     treatment = [e for e in engagements if e.agency.kind == AgencyKind.DRUG_TREATMENT]
     if any(e.end_date is None for e in treatment):
         return Criterion(label, False, "In drug treatment now", category)
     ended = [e for e in treatment if e.end_date and e.end_date >= last_positive]
     if ended:
-        # Engagements record an end, not how it ended: referrals will say whether completed.
         return Criterion(
             label,
             None,

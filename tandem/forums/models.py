@@ -100,6 +100,7 @@ class ItemKind(models.TextChoices):
     TIME_LIMIT = "time_limit", "Time limit expiring"
     TRANSFER_OUT = "transfer_out", "Transfer out: now lives in another area"
     TRANSFER_IN = "transfer_in", "Transfer in: a member elsewhere now lives here"
+    NOT_ENGAGING = "not_engaging", "Not engaging: missed appointments or left a service"
     MANUAL = "manual", "Added by hand"
 
 

@@ -10,11 +10,13 @@ show only to roles the protocol lets read offending.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from tandem.cohort.models import Membership
 from tandem.core.access import people_for, protocol_levels, today
 from tandem.core.categories import Category, Level
 from tandem.core.models import Role, User
@@ -82,6 +84,26 @@ class MeetingRecord:
     readiness: dict[int, Readiness] = field(default_factory=dict)
 
 
+def agenda_members(items: Iterable[AgendaItem]) -> dict[int, Membership]:
+    """The open cohort spell of each person on the agenda, by person: the item's own, or for
+    an item added by hand about a member, their open spell, so the forum sees the exit
+    criteria however the person came onto the agenda."""
+    items = list(items)
+    found = {
+        item.person_id: item.membership for item in items
+        if item.person_id is not None and item.membership is not None
+        and item.membership.end_date is None
+    }  # fmt: skip
+    loose = {
+        item.person_id for item in items
+        if item.person_id is not None and item.membership_id is None
+    } - set(found)  # fmt: skip
+    if loose:
+        for spell in Membership.objects.filter(person_id__in=loose, end_date__isnull=True):
+            found.setdefault(spell.person_id, spell)
+    return found
+
+
 def meeting_record(user: User, meeting_id: object) -> MeetingRecord:
     """Everything on a meeting's page, in a fixed number of queries."""
     meeting = meeting_for(user, meeting_id)
@@ -97,10 +119,7 @@ def meeting_record(user: User, meeting_id: object) -> MeetingRecord:
     actions = Action.objects.select_related("owner_agency", "owner", "item__person", "meeting")
     area_meetings = meetings_for(user).filter(area=meeting.area)
     seen = sees_offending(user)
-    members = [
-        item.membership for item in items
-        if item.membership is not None and item.membership.end_date is None
-    ]  # fmt: skip
+    members = list(agenda_members(items).values())
     return MeetingRecord(
         meeting=meeting,
         attendance=list(meeting.attendance.select_related("agency")),

@@ -43,6 +43,7 @@ from .models import (
 from .selectors import (
     FORUM_ROLES,
     MeetingRecord,
+    agenda_members,
     meeting_for,
     meeting_record,
     meetings_for,
@@ -367,9 +368,8 @@ def decide(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
         .select_related("agency")
         .order_by("last_name")
     )
-    form = DecisionForm(
-        request.POST or None, outcomes=services.OUTCOMES_FOR[item.kind], leads=leads
-    )
+    outcomes = services.OUTCOMES_FOR[item.kind]
+    form = DecisionForm(request.POST or None, outcomes=outcomes, leads=leads)
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_record(actor=_user(request), item=item, **form.cleaned_data)
@@ -388,10 +388,11 @@ def decide(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
             request=request,
         )
     readiness = None
-    if item.membership is not None and item.membership.end_date is None:
+    membership = agenda_members([item]).get(item.person_id) if item.person_id else None
+    if membership is not None:
         readiness = readiness_for(
-            [item.membership], meeting.day, readable_categories(_user(request))
-        ).get(item.membership.person_id)
+            [membership], meeting.day, readable_categories(_user(request))
+        ).get(membership.person_id)
     return render(
         request,
         "forums/decide.html",
@@ -401,6 +402,8 @@ def decide(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
             "item": item,
             "form": form,
             "readiness": readiness,
+            # The decisions open to this item, so the page shows the fields each one needs.
+            "outcomes": [str(outcome) for outcome in outcomes],
         },
         status=400 if form.errors else 200,
     )

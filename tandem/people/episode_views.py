@@ -221,7 +221,10 @@ def episode_end(request: HttpRequest, person_id: int, episode_id: int) -> HttpRe
         areas = [a for a in (found.area, person.residence_area) if a is not None]
         leads = leads_in(*areas)
     form = EpisodeEndForm(
-        _posted(request), kind=episode.kind, leads=leads, initial={"end_date": _today()}
+        _posted(request),
+        kind=episode.kind,
+        leads=leads,
+        initial={"end_date": _today(), "release_type": episode.release_type},
     )
     if episode.end_date is not None and request.method == "POST":
         messages.info(request, "This episode has already ended")
@@ -235,7 +238,14 @@ def episode_end(request: HttpRequest, person_id: int, episode_id: int) -> HttpRe
         except ValidationError as error:
             _service_errors(form, error)
         else:
-            messages.success(request, f"Ended: {episode.get_kind_display().lower()}")
+            if episode.kind == EpisodeKind.SENTENCED:
+                messages.success(
+                    request,
+                    "Release recorded. If they are on licence, record the licence next: "
+                    "choose Licence under Record an episode.",
+                )
+            else:
+                messages.success(request, f"Ended: {episode.get_kind_display().lower()}")
             return redirect("people:episodes", person_id=person.pk)
     return _page(
         request,

@@ -6,9 +6,8 @@ from typing import Any
 
 from django import forms
 
-from tandem.core.access import today
 from tandem.core.forms import DATE_FORMATS
-from tandem.core.models import Agency, User
+from tandem.core.models import User
 
 from .models import (
     CUSTODY_KINDS,
@@ -31,35 +30,6 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
         error_messages={"max_length": "Enter 200 characters or fewer"},
     )
-
-
-class EngagementForm(forms.Form):
-    agency = forms.ModelChoiceField(
-        label="Agency",
-        queryset=Agency.objects.none(),
-        empty_label="Choose an agency",
-        error_messages={"required": "Choose the agency working with this person"},
-    )
-    start_date = forms.DateField(
-        label="Working with them since",
-        help_text="For example, 27/11/2026",
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": "Enter the date the agency started working with them",
-            "invalid": "Enter the date as day/month/year, like 27/11/2026",
-        },
-    )
-    purpose = forms.CharField(label="Purpose", required=False, max_length=300)
-
-    def __init__(self, *args: object, agencies: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
-
-    def clean_start_date(self) -> object:
-        start = self.cleaned_data["start_date"]
-        if start > today():
-            raise forms.ValidationError("The start date cannot be in the future")
-        return start
 
 
 # Status episodes and monitoring

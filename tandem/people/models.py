@@ -261,6 +261,13 @@ class StatusEpisode(models.Model):
         return self.kind in CUSTODY_KINDS
 
     @property
+    def released_on(self) -> dt.date | None:
+        """The day a custody spell's person walked out: the day after its last day."""
+        if not self.in_custody or self.end_date is None:
+            return None
+        return self.end_date + dt.timedelta(days=1)
+
+    @property
     def sentence_length(self) -> str:
         """The sentence as the court gave it, such as "18 months" or "6 months 14 days"."""
         parts = []
@@ -319,7 +326,9 @@ class Monitoring(models.Model):
 
 
 class Engagement(models.Model):
-    """An agency's working relationship with a person; stands in for referrals for now."""
+    """An agency's working relationship with a person, which lets its partner workers open
+    the record. Opened and closed by services only: by accepting and ending a referral
+    (tandem.referrals), or by a mentoring pairing."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="engagements")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="engagements")

@@ -191,7 +191,8 @@ def person_record(actor: User, person_id: object) -> PersonRecord:
     if grants.can_read(Category.INTELLIGENCE):
         record.intelligence = list(person.intelligence.select_related("recorded_by"))
     if grants.can_read(Category.CASE_NOTES):
-        record.engagements = list(person.engagements.select_related("agency"))
+        # Each engagement now comes from an accepted referral (its reverse one-to-one).
+        record.engagements = list(person.engagements.select_related("agency", "referral"))
     return record
 
 

@@ -318,38 +318,63 @@ def episode_end(
 def _released(actor: User | None, episode: StatusEpisode, new_lead: User | None) -> None:
     """Hand the lead over on release (if a new lead is named) and apply the area rules again:
     out of custody, the release address no longer decides."""
-    from tandem.casework.models import AllocationTrigger
+    from tandem.casework.models import Allocation, AllocationTrigger
     from tandem.casework.selectors import current_leads
     from tandem.casework.services import lead_allocate
 
     from .transfers import transfer_review
 
     person = episode.person
-    if new_lead is not None:
-        current = current_leads([person.pk]).get(person.pk)
-        if current is None or current.worker_id != new_lead.pk:
-            # The first day back in the community, or today if the release is today.
-            assert episode.end_date is not None
-            released_on = min(episode.end_date + dt.timedelta(days=1), today())
-            try:
-                lead_allocate(
-                    actor=actor,
-                    person=person,
-                    worker=new_lead,
-                    start_date=released_on,
-                    trigger=AllocationTrigger.RELEASE,
-                    note="Handed over on release from custody",
-                )
-            except ValidationError as error:
-                raise ValidationError(
-                    {"new_lead": [m for ms in error.message_dict.values() for m in ms]}
-                ) from None
-            notice_send(
-                recipients=[current.worker if current else None, new_lead],
-                subject="A lead offender manager handed over on release",
-                body=f"Tandem number {person.pk} was released and has a new lead offender manager.",
-                link=reverse("people:detail", args=[person.pk]),
+    # Everyone working with the person hears of the release: the lead, the co-workers and
+    # a new lead taking over, whether or not the lead changes.
+    affected: list[User | None] = [
+        a.worker
+        for a in Allocation.objects.filter(person=person, end_date__isnull=True).select_related(
+            "worker"
+        )
+    ]
+    # Partner workers holding open referrals carry on in the community under the same
+    # referral: they need to know the person is out.
+    from tandem.referrals.models import OPEN_STATES, Referral
+
+    affected += [
+        r.worker
+        for r in Referral.objects.filter(person=person, state__in=OPEN_STATES)
+        .exclude(worker=None)
+        .select_related("worker")
+    ]
+    current = current_leads([person.pk]).get(person.pk)
+    handed_over = new_lead is not None and (current is None or current.worker_id != new_lead.pk)
+    if handed_over:
+        assert new_lead is not None and episode.end_date is not None
+        # The first day back in the community, or today if the release is today.
+        released_on = min(episode.end_date + dt.timedelta(days=1), today())
+        try:
+            lead_allocate(
+                actor=actor,
+                person=person,
+                worker=new_lead,
+                start_date=released_on,
+                trigger=AllocationTrigger.RELEASE,
+                note="Handed over on release from custody",
             )
+        except ValidationError as error:
+            raise ValidationError(
+                {"new_lead": [m for ms in error.message_dict.values() for m in ms]}
+            ) from None
+    # The episode ends on the last day in custody; the person was released the day after.
+    assert episode.end_date is not None
+    left_on = episode.end_date + dt.timedelta(days=1)
+    body = f"Tandem number {person.pk} was released from custody on {left_on:%-d %B %Y}."
+    if handed_over:
+        assert new_lead is not None
+        body += f" The lead offender manager is now {new_lead.display_name}."
+    notice_send(
+        recipients=[u for u in (*affected, new_lead) if u != actor],
+        subject="Released from custody" + (": the lead has handed over" if handed_over else ""),
+        body=body,
+        link=reverse("people:detail", args=[person.pk]),
+    )
     transfer_review(actor=actor, person=person)
 
 
@@ -444,7 +469,8 @@ def engagement_start(
     end_date: dt.date | None = None,
     purpose: str = "",
 ) -> Engagement:
-    """Record that an agency works with a person (stands in for referrals until they exist)."""
+    """Record that an agency works with a person: called when a referral is accepted or a
+    mentoring pairing starts, never from a page."""
     if end_date is not None and end_date < start_date:
         raise ValidationError({"end_date": "End date must be on or after the start date"})
     engagement = Engagement(

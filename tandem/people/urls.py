@@ -22,13 +22,7 @@ urlpatterns = [
     path("<int:person_id>/history/", views.person_history, name="history"),
     path("<int:person_id>/offending/", views.person_offending, name="offending"),
     path("<int:person_id>/access/", views.person_access, name="access"),
-    path("<int:person_id>/engagements/", views.engagement_add, name="engagement_add"),
     path("<int:person_id>/intelligence/", views.intelligence_add, name="intelligence_add"),
-    path(
-        "<int:person_id>/engagements/<int:engagement_id>/end/",
-        views.engagement_end,
-        name="engagement_end",
-    ),
     path("<int:person_id>/episodes/", episode_views.episodes, name="episodes"),
     path(
         "<int:person_id>/episodes/add/<str:kind>/",

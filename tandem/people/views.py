@@ -24,8 +24,8 @@ from tandem.offending.selectors import offences_for
 from tandem.selection import services as selection_services
 from tandem.selection.forms import IntelligenceForm
 
-from . import history, services
-from .forms import EngagementForm, SearchForm
+from . import history
+from .forms import SearchForm
 from .search import parse_query
 from .selectors import person_record, search_people
 
@@ -117,52 +117,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "intelligence_form": IntelligenceForm()
             if record.grants.can_write(Category.INTELLIGENCE)
             else None,
-            "engagement_form": _engagement_form(record)
-            if record.grants.can_write(Category.CASE_NOTES)
-            else None,
         },
-    )
-
-
-def _engagement_form(record: object, data: object = None) -> EngagementForm:
-    from tandem.core.access import JUSTICE_AGENCY_KINDS
-    from tandem.core.models import Agency
-
-    agencies = Agency.objects.exclude(kind__in=JUSTICE_AGENCY_KINDS).order_by("name")
-    return EngagementForm(data, agencies=agencies)
-
-
-@login_required
-@require_POST
-def engagement_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Record that a partner agency works with this person (until referrals replace this)."""
-    _require_record_access(request)
-    record = person_record(request.user, person_id)  # type: ignore[arg-type]
-    if not record.grants.can_write(Category.CASE_NOTES):
-        raise PermissionDenied
-    form = _engagement_form(record, request.POST)
-    if form.is_valid():
-        services.engagement_start(
-            actor=request.user,  # type: ignore[arg-type]
-            agency=form.cleaned_data["agency"],
-            person=record.person,
-            start_date=form.cleaned_data["start_date"],
-            purpose=form.cleaned_data["purpose"],
-        )
-        messages.success(
-            request,
-            f"{form.cleaned_data['agency'].name} can now see this record as the protocol allows",
-        )
-        return redirect("people:detail", person_id=record.person.pk)
-    return render(
-        request,
-        "people/engagement_form.html",
-        {
-            "title": "Record an agency working with this person",
-            "form": form,
-            "person": record.person,
-        },
-        status=400,
     )
 
 
@@ -195,26 +150,6 @@ def intelligence_add(request: HttpRequest, person_id: int) -> HttpResponse:
         {"title": "Add local intelligence", "form": form, "person": record.person},
         status=400,
     )
-
-
-@login_required
-@require_POST
-def engagement_end(request: HttpRequest, person_id: int, engagement_id: int) -> HttpResponse:
-    """End an agency's engagement today; their access lapses after the grace period."""
-    _require_record_access(request)
-    record = person_record(request.user, person_id)  # type: ignore[arg-type]
-    if not record.grants.can_write(Category.CASE_NOTES):
-        raise PermissionDenied
-    engagement = next((e for e in record.engagements if e.pk == engagement_id), None)
-    if engagement is None:
-        raise Http404
-    if engagement.start_date > today():
-        # A planned engagement that has not started cannot end; nothing to do yet.
-        messages.info(request, f"The engagement of {engagement.agency.name} has not started yet")
-    elif engagement.end_date is None:
-        services.engagement_end(actor=request.user, engagement=engagement)  # type: ignore[arg-type]
-        messages.success(request, f"The engagement of {engagement.agency.name} has ended")
-    return redirect("people:detail", person_id=record.person.pk)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django import forms
 
 from tandem.core.access import today
 from tandem.core.forms import DATE_FORMATS
+from tandem.selection.criteria import PPO_CRITERIA_NAME
 
 from .backtest import months_after
 from .models import CriteriaVersion
@@ -66,7 +67,7 @@ class BacktestForm(forms.Form):
     @classmethod
     def defaults(cls) -> dict[str, Any]:
         """The latest PPO criteria, selected a year ago, followed up to today."""
-        ppo = _versions().filter(criteria_set__name="PPO criteria").first()
+        ppo = _versions().filter(criteria_set__name=PPO_CRITERIA_NAME).first()
         start = months_before(today(), DEFAULT_HORIZON_MONTHS)
         return {
             "criteria_version": ppo.pk if ppo else None,

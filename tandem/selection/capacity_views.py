@@ -12,6 +12,7 @@ from tandem.cohort.selectors import cohort_sizes
 from tandem.core.access import today
 from tandem.core.models import Role, User
 from tandem.core.permissions import role_required
+from tandem.selection.criteria import PPO_CRITERIA_NAME
 
 from .capacity import capacity_override_clear, capacity_override_set
 from .criteria import DEFAULT_PPO, Criteria
@@ -27,7 +28,7 @@ from .selectors import (
 
 def _lookback_months() -> int:
     """The window the default shares are counted over: the PPO criteria's look-back."""
-    criteria_set = CriteriaSet.objects.filter(name="PPO criteria").first()
+    criteria_set = CriteriaSet.objects.filter(name=PPO_CRITERIA_NAME).first()
     latest = criteria_set.latest() if criteria_set else None
     return (
         Criteria.from_dict(latest.config).lookback_months if latest else DEFAULT_PPO.lookback_months

@@ -92,6 +92,9 @@ class Criteria:
 
 
 DEFAULT_PPO = Criteria()
+# The criteria set the partnership ships and selects its PPO cohort by (a data migration
+# creates it; coordinators add versions).
+PPO_CRITERIA_NAME = "PPO criteria"
 
 PERSISTENT_OFFENDER_RULE = Criteria(
     min_age=18,

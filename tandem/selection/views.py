@@ -12,6 +12,7 @@ from tandem.core.audit import access_record
 from tandem.core.categories import Category
 from tandem.core.models import AccessAction, Role
 from tandem.core.permissions import role_required
+from tandem.selection.criteria import PPO_CRITERIA_NAME
 
 from . import ogrs3
 from .criteria import Criteria
@@ -21,7 +22,6 @@ from .selectors import area_lists, runs_for
 from .services import StaleCriteriaError, criteria_version_create, scoring_run_create
 
 LIST_LENGTH = 40
-PPO_CRITERIA = "PPO criteria"  # the criteria set the partnership ships and selects by
 
 
 @role_required(Role.COORDINATOR)
@@ -67,7 +67,7 @@ def run_latest(request: HttpRequest) -> HttpResponse:
     """The latest scoring run with the partnership's PPO criteria, for offender managers."""
     run = (
         runs_for(request.user)  # type: ignore[arg-type]
-        .filter(criteria_version__criteria_set__name=PPO_CRITERIA)
+        .filter(criteria_version__criteria_set__name=PPO_CRITERIA_NAME)
         .order_by("-as_of", "-started_at")
         .first()
     )

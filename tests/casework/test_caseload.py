@@ -96,3 +96,61 @@ def test_coordinator_sees_a_workers_caseload(cast):
     assert page.status_code == 200 and f"Tandem number {cast.person.pk} " in page.content.decode()
     assert client.get(url, {"worker": cast.partner.pk}).status_code == 404  # no areas
     assert signed_in_client(cast.om).get(url, {"worker": cast.other_om.pk}).status_code == 200
+
+
+def test_referral_clocks_and_partner_steps_show_on_the_caseload(cast):
+    from tandem.casework.pathways import Pathway
+    from tandem.referrals.models import PartnerService, Referral
+    from tandem.referrals.services import progress_record, referral_create, referral_step
+
+    lead_allocate(actor=None, person=cast.person, worker=cast.om, start_date=today(),
+                  trigger=AllocationTrigger.ADOPTION)  # fmt: skip
+    service = PartnerService.objects.create(
+        agency=cast.other_partner.agency, name="Housing options", contact="0100",
+        pathways=[Pathway.ACCOMMODATION], offer="Tenancies",
+    )  # fmt: skip
+    service.areas.set([cast.area_a])
+    referral = referral_create(actor=cast.om, person=cast.person, service=service,
+                               pathway=Pathway.ACCOMMODATION, reason="Homeless")  # fmt: skip
+    referral = referral_step(actor=cast.om, referral=referral, step="send")
+    # Sent three weeks ago and never acknowledged: overdue on the offender manager's list.
+    Referral.objects.filter(pk=referral.pk).update(sent_at=timezone.now() - dt.timedelta(days=21))
+    client = signed_in_client(cast.om)
+    page = client.get(reverse("casework:caseload")).content.decode()
+    assert "Housing options: acknowledgement" in page and "Overdue" in page
+    assert "Nothing new" in page  # the partner has done nothing yet
+    referral_step(actor=cast.other_partner, referral=referral, step="accept")
+    progress_record(actor=cast.other_partner, referral=referral, note="Viewing on Friday")
+    page = client.get(reverse("casework:caseload")).content.decode()
+    assert "Housing options accepted" in page and "Housing options recorded progress" in page
+    assert "Housing options: start of the work" in page  # the start clock now runs
+    assert "Viewing on Friday" not in page  # the note itself stays on the referral
+
+
+def test_appointments_and_attendance_show_on_the_caseload(cast):
+    from tandem.appointments.models import Appointment, Attendance
+
+    lead_allocate(actor=None, person=cast.person, worker=cast.om, start_date=today(),
+                  trigger=AllocationTrigger.ADOPTION)  # fmt: skip
+
+    def appointment(hours: float, **extra) -> Appointment:
+        starts = timezone.now() + dt.timedelta(hours=hours)
+        return Appointment.objects.create(
+            person=cast.person, agency=extra.pop("agency", cast.om.agency), kind="supervision",
+            place="Office", area=cast.area_a, starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=1), **extra,
+        )  # fmt: skip
+
+    held = appointment(-50)
+    Attendance.objects.create(
+        appointment=held, outcome="failed_to_attend", recorded_by=cast.om,
+        recorded_agency=cast.om.agency, recorded_at=timezone.now(),
+    )  # fmt: skip
+    appointment(-26)  # held by the police yesterday, no outcome yet
+    appointment(-30, agency=cast.partner.agency)  # another agency's: theirs to record
+    appointment(48, enforceable=True)
+    appointment(72)  # only the next one shows
+    page = signed_in_client(cast.om).get(reverse("casework:caseload")).content.decode()
+    assert page.count("Record the outcome: Test Police") == 1
+    assert page.count("Next appointment") == 1 and "(a requirement)" in page
+    assert "0%" in page and "0 attended, 1 missed" in page

@@ -18,6 +18,8 @@ from tandem.casework.pathways import Pathway
 from tandem.core.access import today
 from tandem.core.models import AccessAction, AccessEvent, Agency, AgencyKind, Role, User
 from tandem.people import services as people_services
+from tandem.referrals.models import PartnerService
+from tandem.referrals.services import referral_create, referral_step
 
 from ..factories import UserFactory
 from ..personas import signed_in_client
@@ -77,6 +79,18 @@ def pack(cast, plan) -> Pack:
             establishment="HMP Test", start_date=on - dt.timedelta(days=150),
             outcome="Keen to carry on outside",
         )  # fmt: skip
+    # Made in custody, held by the drug service's worker: it carries on after release.
+    drugs = PartnerService.objects.create(
+        agency=Agency.objects.get(kind=AgencyKind.DRUG_TREATMENT), name="Structured treatment",
+        pathways=[Pathway.DRUGS_ALCOHOL], offer="Scripts and key work", contact="0121 496 0003",
+    )  # fmt: skip
+    drugs.areas.set([cast.area_a])
+    referral = referral_create(
+        actor=cast.om, person=cast.person, service=drugs, pathway=Pathway.DRUGS_ALCOHOL,
+        reason="Continuity of the script on release",
+    )  # fmt: skip
+    referral = referral_step(actor=cast.om, referral=referral, step="send")
+    referral_step(actor=cast.partner, referral=referral, step="accept")
     pk = cast.person.pk
     return Pack(
         housing_lead=housing_lead,
@@ -97,7 +111,8 @@ def test_the_offender_managers_pack_has_every_section(cast, pack):
         "Assessed needs", "Severe need",  # needs from the latest assessment
         "A settled tenancy", "Tenancy interview", "Methadone script",  # the open plan
         "Level 1 literacy", "Detox programme", "Keen to carry on outside",  # prison work
-        "No referrals are recorded in Tandem yet.",
+        "Structured treatment", "Accepted", "while in custody", "0121 496 0003",  # referral
+        "Holds the referral to Structured treatment",
         "Appointments will show here once they are booked.",
         "Lead offender manager", "0121 496 0001", "om@police.example",  # contacts
         "housing.lead@housing.example", "Leads plan actions: accommodation",

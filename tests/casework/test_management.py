@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast as as_user_cast
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -15,7 +17,7 @@ from tandem.casework.services import (
     management_set,
 )
 from tandem.core.access import today
-from tandem.core.models import Notice, Role
+from tandem.core.models import Notice, Role, User
 
 from ..factories import UserFactory
 from ..personas import signed_in_client
@@ -104,3 +106,40 @@ def test_management_page_forms(led):
     detail = reverse("people:detail", args=[cast.person.pk])
     assert url in client.get(detail).content.decode()
     assert url not in signed_in_client(cast.partner).get(detail).content.decode()
+
+
+def test_release_tells_the_lead_the_co_workers_and_the_new_lead(led):
+    from tandem.people import services as people_services
+
+    cast = led
+    co_worker_add(actor=cast.coordinator, person=cast.person, worker=cast.partner)
+    sentence = people_services.episode_add(
+        actor=cast.om, person=cast.person, kind="sentenced",
+        start_date=today().replace(year=today().year - 1), sentence_months=24,
+    )  # fmt: skip
+    new = as_user_cast(
+        User,
+        UserFactory(username="om3", agency=cast.om.agency, role=Role.OFFENDER_MANAGER,
+                    areas=[cast.area_a]),
+    )  # fmt: skip
+    Notice.objects.all().delete()
+    people_services.episode_end(actor=cast.coordinator, episode=sentence, end_date=today(),
+                                new_lead=new)  # fmt: skip
+    for user in (cast.om, cast.partner, new):
+        (notice,) = Notice.objects.filter(recipient=user)
+        assert notice.subject == "Released from custody: the lead has handed over"
+        assert f"Tandem number {cast.person.pk}" in notice.body
+        assert cast.person.last_name not in notice.body
+
+
+def test_release_without_a_handover_still_tells_those_working_with_the_person(led):
+    from tandem.people import services as people_services
+
+    cast = led
+    remand = people_services.episode_add(
+        actor=cast.om, person=cast.person, kind="remand",
+        start_date=today().replace(day=1) if today().day > 1 else today(),
+    )  # fmt: skip
+    Notice.objects.all().delete()
+    people_services.episode_end(actor=cast.coordinator, episode=remand, end_date=today())
+    assert _subjects(cast.om) == ["Released from custody"]

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from tandem.casework.models import AllocationTrigger
 from tandem.casework.services import lead_allocate
@@ -115,7 +116,7 @@ def test_the_area_page_lists_members_with_status_lead_and_markers(cast):
     assert "Awaiting ratification" in page
     assert "Nomination open since" in page
     assert "In custody, sentenced" in page and "Expected release 4 May 2027" in page
-    assert cast.om.display_name in page
+    assert escape(cast.om.display_name) in page
     assert "LEAVER" in page and "Moved to Leeds" in page and "Exit awaiting ratification" in page
     assert "LONGGONE" not in page  # left more than 90 days ago
     assert "Adopt someone between forums" not in page  # the coordinator's, not the OM's

@@ -230,3 +230,44 @@ def test_criteria_from_categories_the_reader_may_not_read_are_left_out(cast):
     assert "Drug treatment completed or not needed" not in labels
     assert "Settled accommodation" not in labels
     assert "Time limit reached" in labels
+
+
+def test_drug_treatment_criterion_follows_the_drug_referral(cast):
+    from django.utils import timezone
+
+    from tandem.casework.pathways import Pathway
+    from tandem.referrals.models import PartnerService, Referral
+    from tandem.referrals.services import referral_create, referral_step
+
+    on = today()
+    member = adopt(cast, start_date=on - dt.timedelta(days=200))
+    DrugTest.objects.create(
+        person=cast.person, test_date=on - dt.timedelta(days=60), setting="arrest",
+        opiates="positive", cocaine="negative", other="not_tested",
+    )  # fmt: skip
+    # The cast's drug service engagement predates referrals; end it so only the referral counts.
+    cast.person.engagements.update(end_date=on - dt.timedelta(days=100))
+    service = PartnerService.objects.create(
+        agency=cast.partner.agency, name="Structured treatment", contact="0100",
+        pathways=[Pathway.DRUGS_ALCOHOL], offer="Scripts",
+    )  # fmt: skip
+    service.areas.set([cast.area_a])
+    referral = referral_create(actor=cast.om, person=cast.person, service=service,
+                               pathway=Pathway.DRUGS_ALCOHOL, reason="Opiate use")  # fmt: skip
+    referral = referral_step(actor=cast.om, referral=referral, step="send")
+
+    def criterion():
+        found, _ = criteria_of(cast, member, on)
+        return found["Drug treatment completed or not needed"]
+
+    assert not criterion().met
+    assert criterion().evidence == "Referred to Structured treatment: sent, not started yet"
+    for step in ("accept", "start"):
+        referral = referral_step(actor=cast.partner, referral=referral, step=step)
+    assert criterion().evidence.startswith("In treatment with Structured treatment since")
+    referral_step(actor=cast.partner, referral=referral, step="complete")
+    assert criterion().met is True
+    assert criterion().evidence == f"Completed Structured treatment on {on:%-d %B %Y}"
+    Referral.objects.update(state="disengaged", end_reason="Stopped coming",
+                            ended_at=timezone.now())  # fmt: skip
+    assert criterion().met is False and "disengaged" in criterion().evidence

@@ -98,6 +98,22 @@ def test_the_coordinator_decides_in_the_page_and_bad_input_changes_nothing(cast,
     assert signed_in_client(cast.om).get(url).status_code == 403
 
 
+def test_the_decision_page_asks_for_what_each_decision_needs(cast, agenda):
+    """Every item offering exit asks the reason and the contact plan, every item offering
+    adoption the strand, and an item added by hand about a member shows their exit criteria."""
+    client = signed_in_client(cast.coordinator)
+    item = services.item_add(
+        actor=cast.coordinator, meeting=agenda, title="Exit?", person=cast.person_b
+    )
+    html = client.get(reverse("forums:decide", args=[agenda.pk, item.pk])).content.decode()
+    for label in ("Reason for leaving", "Contact after exit", "Strand (when adopting)"):
+        assert label in html, label
+    assert "Exit criteria:" in html and "At least 3 months on the scheme" in html
+    release = agenda.items.get(kind=ItemKind.RELEASE)  # continue or noted: neither field
+    html = client.get(reverse("forums:decide", args=[agenda.pk, release.pk])).content.decode()
+    assert "Reason for leaving" not in html and "Extended to" not in html
+
+
 def test_an_agency_adds_its_view_and_is_told_of_a_colleagues_change(cast, agenda):
     item = agenda.items.get(kind=ItemKind.NOMINATION)
     url = reverse("forums:agency_view", args=[agenda.pk, item.pk])

@@ -1,4 +1,9 @@
-"""Recording and ending agency engagements from the person page, and what they open up."""
+"""Agencies working with a person: engagements now come from referrals, not from a form.
+
+Accepting a referral engages the receiving agency (its workers may then open the person);
+the referral's end closes the engagement and the grace period runs. The person page lists
+the engagements read-only, each linked to its referral when the reader may open it.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,14 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.test.client import ClientHandler
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
+from tandem.casework.pathways import Pathway
 from tandem.core.access import today
 from tandem.people import services
 from tandem.people.models import Engagement
+from tandem.referrals.models import PartnerService
+from tandem.referrals.services import referral_create, referral_step
 
 from .. import personas
 
@@ -26,147 +34,96 @@ def signed_in_client(user) -> Client:
     return client
 
 
-def add_url(person) -> str:
-    return reverse("people:engagement_add", args=[person.pk])
-
-
-def end_url(person, engagement) -> str:
-    return reverse("people:engagement_end", args=[person.pk, engagement.pk])
+def detail_url(person) -> str:
+    return reverse("people:detail", args=[person.pk])
 
 
 def detail_status(user, person) -> int:
-    return signed_in_client(user).get(reverse("people:detail", args=[person.pk])).status_code
+    return signed_in_client(user).get(detail_url(person)).status_code
 
 
 @pytest.fixture
-def housing(cast):
-    return cast.other_partner.agency
+def housing_referral(cast):
+    service = PartnerService.objects.create(
+        agency=cast.other_partner.agency, name="Tenancy support",
+        pathways=[Pathway.ACCOMMODATION], offer="Finding and keeping a tenancy",
+        contact="0100 000 0000",
+    )  # fmt: skip
+    service.areas.set([cast.area_a])
+    referral = referral_create(
+        actor=cast.om, person=cast.person, service=service, pathway=Pathway.ACCOMMODATION,
+        reason="Leaving custody with nowhere to live",
+    )  # fmt: skip
+    return referral_step(actor=cast.om, referral=referral, step="send")
 
 
-def test_om_records_an_engagement_and_the_agencys_worker_can_then_open_the_person(cast, housing):
+def test_there_is_no_form_to_record_an_engagement_by_hand(cast):
+    html = signed_in_client(cast.om).get(detail_url(cast.person)).content.decode()
+    assert "Agencies working with this person" in html
+    assert "Record an agency working with this person" not in html
+    assert f"/people/{cast.person.pk}/engagements/" not in html
+    for name in ("people:engagement_add", "people:engagement_end"):
+        with pytest.raises(NoReverseMatch):
+            reverse(name, args=[cast.person.pk])
+
+
+@pytest.mark.parametrize("persona", ["om", "coordinator", "anonymous"])
+def test_the_old_engagement_addresses_are_gone(cast, persona):
+    client = Client() if persona == "anonymous" else signed_in_client(cast.personas()[persona])
+    engagement = Engagement.objects.get(person=cast.person)
+    before = Engagement.objects.values().get()
+    posted = client.post(
+        f"/people/{cast.person.pk}/engagements/",
+        {"agency": cast.other_partner.agency.pk, "start_date": "01/02/2025"},
+    )
+    ended = client.post(f"/people/{cast.person.pk}/engagements/{engagement.pk}/end/")
+    assert posted.status_code == 404 and ended.status_code == 404
+    assert Engagement.objects.values().get() == before
+
+
+def test_accepting_a_referral_engages_the_agency_and_lists_it(cast, housing_referral):
     assert detail_status(cast.other_partner, cast.person) == 404
-    response = signed_in_client(cast.om).post(
-        add_url(cast.person),
-        {"agency": housing.pk, "start_date": "01/02/2025", "purpose": "Tenancy support"},
-    )
-    assert response.status_code == 302
-    assert response["Location"] == reverse("people:detail", args=[cast.person.pk])
-    engagement = Engagement.objects.get(agency=housing)
-    assert engagement.person == cast.person
-    assert engagement.start_date == dt.date(2025, 2, 1)
-    assert engagement.end_date is None
-    assert engagement.purpose == "Tenancy support"
-    assert engagement.recorded_by == cast.om
+    referral_step(actor=cast.other_partner, referral=housing_referral, step="accept")
+    engagement = Engagement.objects.get(agency=cast.other_partner.agency)
+    assert engagement.person == cast.person and engagement.start_date == today()
+    assert engagement.end_date is None and engagement.referral == housing_referral
     assert detail_status(cast.other_partner, cast.person) == 200
+    response = signed_in_client(cast.om).get(detail_url(cast.person))
+    agencies = response.content.decode().split('id="agencies"', 1)[1]
+    assert "Test Housing" in agencies and "Ongoing" in agencies
+    assert reverse("referrals:detail", args=[housing_referral.pk]) in agencies
+    # The drug service's engagement predates referrals: listed, with no referral to link.
+    assert "Test Drug Service" in agencies
 
 
-def test_success_message_names_the_agency(cast, housing):
-    response = signed_in_client(cast.om).post(
-        add_url(cast.person), {"agency": housing.pk, "start_date": "01/02/2025"}, follow=True
-    )
-    assert "Test Housing can now see this record" in response.content.decode()
-
-
-def test_person_page_offers_only_partner_agencies(cast):
-    response = signed_in_client(cast.om).get(reverse("people:detail", args=[cast.person.pk]))
-    choices = {a.name for a in response.context["engagement_form"].fields["agency"].queryset}
-    assert choices == {"Test Drug Service", "Test Housing"}
-
-
-@pytest.mark.parametrize("persona", ["viewer", "partner"])
-def test_roles_without_case_notes_write_cannot_record_engagements(cast, housing, persona):
-    before = Engagement.objects.count()
-    response = signed_in_client(cast.personas()[persona]).post(
-        add_url(cast.person), {"agency": housing.pk, "start_date": "01/02/2025"}
-    )
-    assert response.status_code == 403
-    assert Engagement.objects.count() == before
-
-
-@pytest.mark.parametrize(("persona", "expected"), [("other_om", 404), ("custody", 403)])
-def test_out_of_scope_cannot_record_engagements(cast, housing, persona, expected):
-    response = signed_in_client(cast.personas()[persona]).post(
-        add_url(cast.person), {"agency": housing.pk, "start_date": "01/02/2025"}
-    )
-    assert response.status_code == expected
-    assert not Engagement.objects.filter(agency=housing).exists()
-
-
-def test_engagement_add_refuses_get(cast):
-    assert signed_in_client(cast.om).get(add_url(cast.person)).status_code == 405
-
-
-def _tomorrow() -> str:
-    return (today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
-
-
-INVALID = {
-    "no agency": ({"start_date": "01/02/2025"}, "Choose the agency working with this person"),
-    "no start date": ({"agency": "HOUSING"}, "Enter the date the agency started working"),
-    "future date": ({"agency": "HOUSING", "start_date": "TOMORROW"}, "cannot be in the future"),
-    "impossible date": ({"agency": "HOUSING", "start_date": "32/13/2025"}, "day/month/year"),
-    "justice agency": ({"agency": "POLICE", "start_date": "01/02/2025"}, "Select a valid choice"),
-    "no such agency": ({"agency": "999999", "start_date": "01/02/2025"}, "Select a valid choice"),
-    "not a number": ({"agency": "abc", "start_date": "01/02/2025"}, "Select a valid choice"),
-}
-
-
-@pytest.mark.parametrize(("data", "message"), INVALID.values(), ids=INVALID.keys())
-def test_invalid_engagement_is_refused_with_an_error_summary(cast, housing, data, message):
-    replacements = {
-        "HOUSING": str(housing.pk),
-        "POLICE": str(cast.om.agency.pk),
-        "TOMORROW": _tomorrow(),
-    }
-    data = {key: replacements.get(value, value) for key, value in data.items()}
-    before = Engagement.objects.count()
-    response = signed_in_client(cast.om).post(add_url(cast.person), data)
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert "There is a problem" in html
-    assert message in html
-    assert Engagement.objects.count() == before
-
-
-def test_ending_an_engagement_keeps_the_worker_in_the_grace_period(cast):
-    engagement = Engagement.objects.get(person=cast.person, agency=cast.partner.agency)
-    response = signed_in_client(cast.om).post(end_url(cast.person, engagement))
-    assert response.status_code == 302
-    engagement.refresh_from_db()
+def test_the_referrals_end_ends_the_engagement_and_the_grace_period_runs(cast, housing_referral):
+    referral = referral_step(actor=cast.other_partner, referral=housing_referral, step="accept")
+    referral_step(actor=cast.other_partner, referral=referral, step="start")
+    referral_step(actor=cast.other_partner, referral=referral, step="complete")
+    engagement = Engagement.objects.get(agency=cast.other_partner.agency)
     assert engagement.end_date == today()
-    assert detail_status(cast.partner, cast.person) == 200
+    assert detail_status(cast.other_partner, cast.person) == 200  # within the grace period
+    html = signed_in_client(cast.om).get(detail_url(cast.person)).content.decode()
+    assert f"{today():%-d %b %Y}" in html.split('id="agencies"', 1)[1]
 
 
-def test_ending_twice_keeps_the_first_end_date(cast):
+def test_a_declined_referral_never_engages(cast, housing_referral):
+    referral_step(actor=cast.other_partner, referral=housing_referral, step="decline",
+                  reason="Not eligible")  # fmt: skip
+    assert not Engagement.objects.filter(agency=cast.other_partner.agency).exists()
+    assert detail_status(cast.other_partner, cast.person) == 404
+
+
+def test_access_lapses_after_the_grace_period(cast):
     engagement = Engagement.objects.get(person=cast.person, agency=cast.partner.agency)
-    services.engagement_end(actor=cast.om, engagement=engagement, end_date=dt.date(2025, 1, 1))
-    signed_in_client(cast.om).post(end_url(cast.person, engagement))
-    engagement.refresh_from_db()
-    assert engagement.end_date == dt.date(2025, 1, 1)
+    services.engagement_end(actor=cast.om, engagement=engagement, end_date=dt.date(2024, 1, 2))
+    assert detail_status(cast.partner, cast.person) == 404
 
 
-def test_ending_another_persons_engagement_is_404(cast, housing):
-    theirs = services.engagement_start(
-        actor=None, agency=housing, person=cast.person_b, start_date=dt.date(2025, 1, 1)
-    )
-    response = signed_in_client(cast.om).post(end_url(cast.person, theirs))
-    assert response.status_code == 404
-    theirs.refresh_from_db()
-    assert theirs.end_date is None
-
-
-@pytest.mark.parametrize("persona", ["viewer", "partner"])
-def test_roles_without_case_notes_write_cannot_end_engagements(cast, persona):
-    engagement = Engagement.objects.get(person=cast.person, agency=cast.partner.agency)
-    response = signed_in_client(cast.personas()[persona]).post(end_url(cast.person, engagement))
-    assert response.status_code == 403
-    engagement.refresh_from_db()
-    assert engagement.end_date is None
-
-
-def test_ending_an_engagement_that_has_not_started_yet_is_not_a_server_error(cast, housing):
-    planned = services.engagement_start(
-        actor=None, agency=housing, person=cast.person, start_date=today() + dt.timedelta(days=7)
-    )
-    response = signed_in_client(cast.om).post(end_url(cast.person, planned))
-    assert response.status_code in {302, 400}
+@pytest.mark.parametrize("persona", ["viewer", "partner", "auditor"])
+def test_the_list_is_read_only_for_everyone(cast, persona):
+    response = signed_in_client(cast.personas()[persona]).get(detail_url(cast.person))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/engagements/" not in html
+    assert "engagement_form" not in response.context

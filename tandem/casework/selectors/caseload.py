@@ -11,9 +11,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 
+from tandem.appointments.selectors import AttendanceRate, attendance_rates, open_flags_for
 from tandem.cohort.models import Membership
 from tandem.core.access import people_for
 from tandem.core.models import User
@@ -26,6 +27,8 @@ from ..models import Allocation, Assessment, CarePlan, Task, TaskStatus
 
 # A care plan review shows on the caseload from this many days before it is due.
 REVIEW_DUE_SOON_DAYS = 14
+# Partner agencies' steps on referrals show on the caseload for this many days.
+RECENT_REFERRAL_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -41,12 +44,25 @@ class DueItem:
     past_release: bool = False
 
 
+@dataclass(frozen=True)
+class ReferralUpdate:
+    """A step a receiving agency took on a referral: "Housing options accepted"."""
+
+    text: str
+    at: dt.datetime
+    link: str
+
+
 @dataclass
 class CaseloadRow:
     allocation: Allocation
     status: CurrentStatus
     membership: Membership | None
     items: list[DueItem] = field(default_factory=list)
+    # What partner agencies did on this person's referrals lately, newest first.
+    updates: list[ReferralUpdate] = field(default_factory=list)
+    # Recorded appointment outcomes (tandem.appointments), None when there are none yet.
+    attendance: AttendanceRate | None = None
 
     @property
     def person(self) -> Person:
@@ -105,6 +121,10 @@ def caseload_for(viewer: User, worker: User, on: dt.date) -> list[CaseloadRow]:
         if action.item is not None and action.item.person_id is not None:
             actions[action.item.person_id].append(action)
 
+    timers, updates = _referrals(viewer, ids, on)
+    appointments = _appointments(worker, ids, on)
+    rates = attendance_rates(ids)
+
     rows = []
     for allocation in allocations:
         pk = allocation.person_id
@@ -150,8 +170,134 @@ def caseload_for(viewer: User, worker: User, on: dt.date) -> list[CaseloadRow]:
             items.append(
                 DueItem("Forum action", action.description, action.due_on, action.due_on < on)
             )
+        items += timers[pk] + appointments[pk]
         items.sort(key=lambda i: (i.past_release, i.due_on))
-        rows.append(CaseloadRow(allocation, statuses[pk], current.get(pk), items))
+        rows.append(
+            CaseloadRow(
+                allocation, statuses[pk], current.get(pk), items, updates[pk][:3], rates.get(pk)
+            )
+        )
     far = dt.date.max
     rows.sort(key=lambda r: (r.urgent_on is None, r.urgent_on or far, r.person.pk))
     return rows
+
+
+def _appointments(worker: User, ids: list[int], on: dt.date) -> dict[int, list[DueItem]]:
+    """Each person's next appointment within APPOINTMENTS_CASELOAD_DAYS, by agency only (the
+    diary shows the kind to those who may see it), and the worker's agency's past
+    appointments still waiting for an outcome, overdue: one query."""
+    from django.conf import settings
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from tandem.appointments.codes import AppointmentStatus
+    from tandem.appointments.models import Appointment
+
+    now = timezone.now()
+    horizon = now + dt.timedelta(days=settings.APPOINTMENTS_CASELOAD_DAYS)
+    found: dict[int, list[DueItem]] = defaultdict(list)
+    coming: set[int] = set()
+    for a in (
+        Appointment.objects.filter(person_id__in=ids, status=AppointmentStatus.BOOKED)
+        .filter(
+            Q(starts_at__gte=now, starts_at__lte=horizon)
+            | Q(starts_at__lt=now, agency_id=worker.agency_id, attendance__isnull=True)
+        )
+        .select_related("agency")
+        .order_by("starts_at")
+    ):
+        day = timezone.localdate(a.starts_at)
+        link = reverse("appointments:appointment", args=[a.pk])
+        if a.starts_at < now:
+            found[a.person_id].append(
+                DueItem("Appointment", f"Record the outcome: {a.agency.name}", day, True, link)
+            )
+        elif a.person_id not in coming:
+            coming.add(a.person_id)
+            what = f"{a.agency.name}, {timezone.localtime(a.starts_at):%H:%M}"
+            if a.enforceable:
+                what += " (a requirement)"
+            found[a.person_id].append(DueItem("Next appointment", what, day, False, link))
+    # Enforcement decisions waiting on this worker after missed appointments.
+    for flag in open_flags_for(worker).filter(person_id__in=ids):
+        found[flag.person_id].append(
+            DueItem(
+                "Enforcement decision",
+                flag.get_level_display(),
+                timezone.localdate(flag.raised_at),
+                True,
+                reverse("appointments:decide", args=[flag.pk]),
+            )
+        )
+    return found
+
+
+def _referrals(
+    viewer: User, ids: list[int], on: dt.date
+) -> tuple[dict[int, list[DueItem]], dict[int, list[ReferralUpdate]]]:
+    """Referral clocks running (acknowledgement or start due) and the receiving agencies'
+    recent steps, for referrals on pathways the viewer may read: two queries."""
+    from tandem.core.access import protocol_levels
+    from tandem.core.categories import Level
+    from tandem.referrals.models import ProgressNote, Referral, ReferralEvent
+    from tandem.referrals.timers import timer_for
+
+    from ..pathways import PATHWAY_CATEGORY
+
+    levels = protocol_levels(viewer)
+    readable = [p for p, c in PATHWAY_CATEGORY.items() if levels.get(c) != Level.NONE]
+    timers: dict[int, list[DueItem]] = defaultdict(list)
+    for referral in Referral.objects.filter(
+        person_id__in=ids, pathway__in=readable, state__in=["sent", "accepted"]
+    ).select_related("service"):
+        timer = timer_for(referral, on)
+        if timer is not None:
+            timers[referral.person_id].append(
+                DueItem(
+                    "Referral",
+                    f"{referral.service.name}: "
+                    + ("acknowledgement" if timer.kind == "acknowledge" else "start of the work"),
+                    timer.due_on,
+                    timer.overdue,
+                    reverse("referrals:detail", args=[referral.pk]),
+                )
+            )
+    since = on - dt.timedelta(days=RECENT_REFERRAL_DAYS)
+    updates: dict[int, list[ReferralUpdate]] = defaultdict(list)
+    events = (
+        ReferralEvent.objects.filter(
+            referral__person_id__in=ids,
+            referral__pathway__in=readable,
+            at__date__gte=since,
+            actor__agency_id=F("referral__to_agency_id"),
+        )
+        .select_related("referral__service")
+        .order_by("-at", "-id")
+    )
+    for event in events:
+        referral = event.referral
+        updates[referral.person_id].append(
+            ReferralUpdate(
+                f"{referral.service.name} {event.get_state_display().lower()}",
+                event.at,
+                reverse("referrals:detail", args=[referral.pk]),
+            )
+        )
+    notes = ProgressNote.objects.filter(
+        referral__person_id__in=ids,
+        referral__pathway__in=readable,
+        written_on__gte=since,
+        author__agency_id=F("referral__to_agency_id"),
+    ).select_related("referral__service")
+    for note in notes:
+        referral = note.referral
+        updates[referral.person_id].append(
+            ReferralUpdate(
+                f"{referral.service.name} recorded progress",
+                note.created_at,
+                reverse("referrals:detail", args=[referral.pk]),
+            )
+        )
+    for found in updates.values():
+        found.sort(key=lambda u: u.at, reverse=True)
+    return timers, updates

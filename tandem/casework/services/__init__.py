@@ -36,6 +36,7 @@ from .tasks import (
     pre_release_timeline,
     task_cancel,
     task_complete,
+    task_create,
     tasks_generate_for_release,
 )
 
@@ -76,5 +77,6 @@ __all__ = [
     "prison_work_add",
     "task_cancel",
     "task_complete",
+    "task_create",
     "tasks_generate_for_release",
 ]

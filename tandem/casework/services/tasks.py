@@ -108,6 +108,41 @@ def pre_release_tasks_run(on: dt.date | None = None) -> Generated:
     return Generated(created=created, redated=redated)
 
 
+def task_create(
+    *,
+    actor: User | None,
+    person_id: int,
+    kind: str,
+    title: str,
+    due_on: dt.date,
+    owner: User | None,
+) -> Task:
+    """A task on a person's case for other capabilities (a re-engagement after a missed
+    appointment, say), owned by a worker and their agency; it shows on their caseload
+    until done or cancelled, and the owner is told."""
+    from django.urls import reverse
+
+    from tandem.core.notices import notice_send
+
+    task = Task(
+        person_id=person_id,
+        kind=kind,
+        title=title[:200],
+        due_on=due_on,
+        owner=owner,
+        owner_agency_id=owner.agency_id if owner is not None else None,
+    )
+    task._history_user = actor  # type: ignore[attr-defined]
+    task.save()
+    if owner is not None and owner != actor:
+        notice_send(
+            recipients=[owner],
+            subject=f"New task for Tandem number {person_id}: {title}"[:200],
+            link=reverse("casework:task", args=[task.pk]),
+        )
+    return task
+
+
 def may_close(actor: User, task: Task) -> bool:
     """The task's owner, the person's lead offender manager or the coordinator."""
     if actor.role == Role.COORDINATOR or (task.owner_id is not None and task.owner_id == actor.pk):

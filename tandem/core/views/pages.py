@@ -17,6 +17,12 @@ def home(request: HttpRequest) -> HttpResponse:
     """What the signed-in user can do, by role."""
     user = request.user
     in_scope = people_for(user).count() if can_open_records(user) else None  # type: ignore[arg-type]
+    inbox = None
+    if user.role == Role.PARTNER_WORKER and user.agency_id:  # type: ignore[union-attr]
+        # A partner worker's home is their agency's referral inbox.
+        from tandem.referrals.views import inbox_section
+
+        inbox = inbox_section(request)
     return render(
         request,
         "core/home.html",
@@ -26,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "areas": list(user.areas.all()),  # type: ignore[union-attr]
             "Role": Role,
             "can_open_records": can_open_records(user),  # type: ignore[arg-type]
+            "inbox": inbox,
         },
     )
 

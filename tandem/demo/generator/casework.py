@@ -52,9 +52,15 @@ from tandem.people.models import Engagement, EpisodeKind, StatusEpisode
 
 from .organisation import PRISON_NAME, Organisation
 
-ASSESSED_SHARE = 0.5
-REASSESSED_SHARE = 0.3
-REVIEWED_SHARE = 0.4
+ASSESSED_SHARE = 0.8
+# The chance each reassessment or plan review due is done on time (the rest show as due).
+KEPT_UP_SHARE = 0.85
+REVIEW_SUMMARIES = (
+    "Progress reviewed with the agencies; actions updated.",
+    "Housing still the priority; the drug service reports steady attendance.",
+    "Good progress: ETE placement started. Next steps agreed with the person.",
+    "Missed two appointments since the last review; re-engagement plan agreed.",
+)
 
 # Chance of (standard, severe) need per pathway; drug users' drugs need is set apart.
 NEED_ODDS: dict[str, tuple[float, float]] = {
@@ -175,7 +181,7 @@ def casework_create(org: Organisation, as_of: dt.date, *, seed: int) -> int:
     review_gap = dt.timedelta(weeks=settings.CASEWORK_REVIEW_WEEKS)
 
     assessments: list[tuple[Assessment, list[AssessedNeed]]] = []
-    plans: list[tuple[CarePlan, list[tuple[Objective, list[PlanAction]]], PlanReview | None]] = []
+    plans: list[tuple[CarePlan, list[tuple[Objective, list[PlanAction]]], list[PlanReview]]] = []
     work: list[PrisonWork] = []
     for membership in members:
         person = membership.person
@@ -198,10 +204,13 @@ def casework_create(org: Organisation, as_of: dt.date, *, seed: int) -> int:
             continue
         levels = _needs(rng, person.pk in drug_users)
         first_day = min(as_of, membership.start_date + dt.timedelta(days=rng.randint(3, 35)))
+        # Reassessed every few months; most keep up, some fall behind (and show as due).
         days = [first_day]
-        second = add_months(first_day, settings.CASEWORK_REASSESSMENT_MONTHS)
-        if second <= as_of and rng.random() < REASSESSED_SHARE / ASSESSED_SHARE:
-            days.append(second)
+        while (
+            add_months(days[-1], settings.CASEWORK_REASSESSMENT_MONTHS) <= as_of
+            and rng.random() < KEPT_UP_SHARE
+        ):
+            days.append(add_months(days[-1], settings.CASEWORK_REASSESSMENT_MONTHS))
         for day in days:
             if day != first_day:  # needs move between assessments, mostly down
                 levels = {p: ("standard" if lv == "severe" and rng.random() < 0.5 else lv)
@@ -235,31 +244,33 @@ def casework_create(org: Organisation, as_of: dt.date, *, seed: int) -> int:
                 else ItemStatus.IN_PROGRESS
             )  # fmt: skip
             objectives.append((objective, actions))
-        review = None
+        # Reviews every few weeks; the chain stops early for some plans (a review due).
+        reviews: list[PlanReview] = []
         next_review = first_day + review_gap
-        if next_review <= as_of and rng.random() < REVIEWED_SHARE:
+        while next_review <= as_of and rng.random() < KEPT_UP_SHARE:
             version += 1
             review = PlanReview(
                 reviewed_on=next_review, attendees="The person, lead offender manager, partners",
-                summary="Progress reviewed with the agencies; actions updated.",
+                summary=rng.choice(REVIEW_SUMMARIES),
                 next_review_on=next_review + review_gap, recorded_by=assessor,
                 plan_version=version,
             )  # fmt: skip
+            reviews.append(review)
             next_review = review.next_review_on
         plan = CarePlan(
             person=person, version=version, review_every_weeks=settings.CASEWORK_REVIEW_WEEKS,
             next_review_on=next_review, created_by=assessor,
         )  # fmt: skip
-        plans.append((plan, objectives, review))
+        plans.append((plan, objectives, reviews))
 
     Assessment.objects.bulk_create([a for a, _ in assessments])
     # The needs were built with their unsaved assessment; saving it gave them its key.
     AssessedNeed.objects.bulk_create([need for _, needs in assessments for need in needs])
     CarePlan.objects.bulk_create([plan for plan, _, _ in plans])
-    for plan, objectives, review in plans:
+    for plan, objectives, reviews in plans:
         for objective, _ in objectives:
             objective.plan = plan
-        if review is not None:
+        for review in reviews:
             review.plan = plan
     Objective.objects.bulk_create([o for _, objectives, _ in plans for o, _ in objectives])
     for _, objectives, _ in plans:
@@ -269,7 +280,7 @@ def casework_create(org: Organisation, as_of: dt.date, *, seed: int) -> int:
     PlanAction.objects.bulk_create(
         [a for _, objectives, _ in plans for _, actions in objectives for a in actions]
     )
-    PlanReview.objects.bulk_create([review for _, _, review in plans if review is not None])
+    PlanReview.objects.bulk_create([review for _, _, reviews in plans for review in reviews])
     PrisonWork.objects.bulk_create(work)
     _management_create(org, members, leads, as_of, rng)
     # Their own random stream, so adding them leaves the rest of the city as it was.

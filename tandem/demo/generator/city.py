@@ -13,6 +13,7 @@ from tandem.cohort.selectors import members_on
 from tandem.core.access import today
 from tandem.core.models import Partnership
 
+from .appointments import appointments_create
 from .build import build_city
 from .casework import casework_create
 from .cohort import cohort_create
@@ -20,6 +21,7 @@ from .files import files_write
 from .forums import forums_create
 from .instructions import custody_instructions_create
 from .organisation import AGENCIES, AREAS, PARTNERSHIP_NAME, STAFF, organisation_create
+from .referrals import referrals_create
 from .summary import CitySummary, summarise
 from .transfers import transfers_create
 from .writer import city_write
@@ -59,6 +61,9 @@ def generate_city(
         meetings = forums_create(org, city.window.as_of, seed=seed)
         transfers_create(org, city.window.as_of, seed=seed)
         casework_create(org, city.window.as_of, seed=seed)
+        referrals_create(org, city.window.as_of, seed=seed)
+        # After referrals: the diary reads the engagements they open.
+        appointments_create(org, city.window.as_of, seed=seed)
         custody_instructions_create(org)
     if write_files is not None:
         files_write(city, write_files)

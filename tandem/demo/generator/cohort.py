@@ -20,6 +20,7 @@ from tandem.cohort.selectors import members_on
 from tandem.cohort.services import membership_end, membership_start
 from tandem.core.models import Area, User
 from tandem.selection.capacity import capacity_override_set
+from tandem.selection.criteria import PPO_CRITERIA_NAME
 from tandem.selection.models import CriteriaSet, NominationSource, Score, ScoringRun
 from tandem.selection.nominations import nomination_create
 from tandem.selection.scoring import months_before
@@ -177,7 +178,7 @@ def cohort_create(org: Organisation, as_of: dt.date, *, seed: int) -> CohortSumm
     """Play a year of selection forward to `as_of`; return what it left behind."""
     rng = random.Random(seed)
     coordinator = org.staff["coordinator"]
-    version = CriteriaSet.objects.get(name="PPO criteria").latest()
+    version = CriteriaSet.objects.get(name=PPO_CRITERIA_NAME).latest()
     assert version is not None, "the PPO criteria ship with Tandem"
 
     def run_as_of(day: dt.date) -> ScoringRun:

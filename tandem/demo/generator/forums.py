@@ -40,6 +40,13 @@ VIEWS = {
     "mentoring2": "Family support worker involved; engagement is patchy but improving.",
     "drugs": "In treatment; attending most appointments; tests mostly negative.",
 }
+# Most exits agree light-touch contact for a while (issue 6's post-exit contact plan).
+POST_EXIT_SHARE = 0.7
+POST_EXIT_CONTACTS = (
+    "A monthly phone call from the offender manager",
+    "A check-in with the mentor every fortnight",
+    "Contact through the drug service's aftercare group",
+)
 
 
 def _outcome(item: AgendaItem, rng: random.Random) -> str:
@@ -54,7 +61,8 @@ def _outcome(item: AgendaItem, rng: random.Random) -> str:
 
 
 def _run_meeting(meeting: Meeting, coordinator: User, agencies: dict[str, Agency],
-                 leads: list[User], rng: random.Random) -> None:  # fmt: skip
+                 leads: list[User], rng: random.Random,
+                 exit_rng: random.Random) -> None:  # fmt: skip
     services.agenda_build(actor=coordinator, meeting=meeting)
     rows = {}
     for attendance in meeting.attendance.select_related("agency"):
@@ -70,11 +78,16 @@ def _run_meeting(meeting: Meeting, coordinator: User, agencies: dict[str, Agency
                 if author is not None:
                     services.view_save(actor=author, item=item, text=text)
         outcome = _outcome(item, rng)
+        contact, until = "", None
+        if outcome == Outcome.EXIT and exit_rng.random() < POST_EXIT_SHARE:
+            contact = exit_rng.choice(POST_EXIT_CONTACTS)
+            until = meeting.day + dt.timedelta(days=exit_rng.choice((90, 120, 180)))
         services.decision_record(
             actor=coordinator, item=item, outcome=outcome, rationale=RATIONALES[outcome],
             strand=Strand.REHABILITATE_RESETTLE if outcome == Outcome.ADOPT else "",
             end_reason=EndReason.EXIT_CRITERIA_MET if outcome == Outcome.EXIT else "",
             lead=rng.choice(leads) if outcome == Outcome.ADOPT and leads else None,
+            post_exit_contact=contact, post_exit_until=until,
         )  # fmt: skip
         if item.kind == ItemKind.RELEASE and agencies["housing"].pk in rows:
             services.action_add(
@@ -87,6 +100,8 @@ def _run_meeting(meeting: Meeting, coordinator: User, agencies: dict[str, Agency
 def forums_create(org: Organisation, as_of: dt.date, *, seed: int) -> int:
     """Past and future forums in every area; returns how many meetings there are."""
     rng = random.Random(f"tandem-demo:{seed}:forums")
+    # Its own stream, so the contact plans leave the rest of the forums as they were.
+    exit_rng = random.Random(f"tandem-demo:{seed}:post-exit")
     coordinator = org.staff["coordinator"]
     meetings = 0
     for index, (code, area) in enumerate(sorted(org.areas.items())):
@@ -107,7 +122,7 @@ def forums_create(org: Organisation, as_of: dt.date, *, seed: int) -> int:
                 starts_at=timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0))),
             )  # fmt: skip
             services.invite_agencies(meeting)
-            _run_meeting(meeting, coordinator, org.agencies, leads, rng)
+            _run_meeting(meeting, coordinator, org.agencies, leads, rng, exit_rng)
             if not meeting.items.exists():  # nothing came up: the forum still met
                 Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.HELD, held_on=day)
             meetings += 1

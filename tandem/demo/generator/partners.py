@@ -3,7 +3,9 @@
 Partner workers see only the people their agency works with, so every demo partner worker
 must have a caseload: agencies work mostly with the most prolific (the people a PPO scheme
 would refer), drug services with drug users, and the second mentoring charity (serving
-Black and minority ethnic prisoners) with people from minority ethnic groups.
+Black and minority ethnic prisoners) with people from minority ethnic groups. Each
+engagement drawn here is then given the referral that opened it (referrals.py), so the
+partners' access comes from referrals, as it does in the live service.
 """
 
 from __future__ import annotations

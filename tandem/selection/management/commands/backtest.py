@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tandem.core.access import today
 from tandem.selection.backtest import AreaResult, backtest, months_after
-from tandem.selection.criteria import Criteria
+from tandem.selection.criteria import PPO_CRITERIA_NAME, Criteria
 from tandem.selection.models import CriteriaSet, CriteriaVersion
 
 
@@ -75,7 +75,7 @@ class Command(BaseCommand):
                 pk=int(value) if value.isdigit() else 0
             ).first()
         else:
-            criteria_set = CriteriaSet.objects.filter(name="PPO criteria").first()
+            criteria_set = CriteriaSet.objects.filter(name=PPO_CRITERIA_NAME).first()
             version = criteria_set.latest() if criteria_set else None
         if version is None:
             raise CommandError("No such criteria version")

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tandem.core.access import today
 from tandem.core.models import Area
+from tandem.selection.criteria import PPO_CRITERIA_NAME
 from tandem.selection.models import CriteriaSet, CriteriaVersion
 from tandem.selection.services import scoring_run_create
 
@@ -70,7 +71,9 @@ class Command(BaseCommand):
         if value and value.isdigit():
             version = CriteriaVersion.objects.filter(pk=int(value)).first()
         else:
-            criteria_set = CriteriaSet.objects.filter(name__iexact=value or "PPO criteria").first()
+            criteria_set = CriteriaSet.objects.filter(
+                name__iexact=value or PPO_CRITERIA_NAME
+            ).first()
             version = criteria_set.latest() if criteria_set else None
         if version is None:
             names = ", ".join(CriteriaSet.objects.values_list("name", flat=True))

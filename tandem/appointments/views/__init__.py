@@ -1,0 +1,2 @@
+"""The diary pages: one module per part (diary, booking, one appointment, enforcement and
+attendance, contact and calendar feeds)."""
