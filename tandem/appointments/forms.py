@@ -8,25 +8,14 @@ from typing import Any
 
 from django import forms
 
-from tandem.core.forms import DATE_FORMATS
+from tandem.core.forms import date_field as _date
+from tandem.core.forms import text_field as _text
 from tandem.core.models import Area, User
 
 from .codes import AbsenceReason, AppointmentKind, EnforcementAction, Outcome
 from .rules import LONDON
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M", "%I:%M%p", "%I%p", "%I:%M %p", "%I %p"]
-
-
-def _date(label: str, help_text: str = "For example, 27/11/2026") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": "Enter the date as day/month/year, like 27/11/2026",
-        },
-    )
 
 
 def _time(label: str) -> forms.TimeField:
@@ -39,18 +28,6 @@ def _time(label: str) -> forms.TimeField:
             "required": f"Enter the {label.lower()}",
             "invalid": "Enter the time like 09:30 or 14:30",
         },
-    )
-
-
-def _text(label: str, required_message: str, *, max_length: int, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        error_messages={
-            "required": required_message,
-            "max_length": f"Use {max_length} characters or fewer",
-        },
-        **kwargs,
     )
 
 

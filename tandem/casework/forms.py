@@ -6,36 +6,12 @@ from typing import Any
 
 from django import forms
 
-from tandem.core.forms import DATE_FORMATS
+from tandem.core.forms import date_field as _date
+from tandem.core.forms import text_field as _text
 from tandem.core.models import Agency, User
 
 from .models import ItemStatus, ManagementModel, NeedLevel, PrisonWorkKind, RoshLevel
 from .pathways import Pathway
-
-
-def _date(label: str, help_text: str = "For example, 27/11/2026", **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": "Enter the date as day/month/year, like 27/11/2026",
-        },
-        **kwargs,
-    )
-
-
-def _text(label: str, required_message: str, *, max_length: int, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        error_messages={
-            "required": required_message,
-            "max_length": f"Use {max_length} characters or fewer",
-        },
-        **kwargs,
-    )
 
 
 class VersionedForm(forms.Form):

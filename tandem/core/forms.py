@@ -2,10 +2,43 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 # Dates as people type them: day/month/year first, ISO accepted.
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y"]
+
+
+def date_field(
+    label: str, help_text: str = "For example, 27/11/2026", **kwargs: Any
+) -> forms.DateField:
+    """A date typed as day/month/year, with messages in GOV.UK's words."""
+    return forms.DateField(
+        label=label,
+        help_text=help_text,
+        input_formats=DATE_FORMATS,
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": "Enter the date as day/month/year, like 27/11/2026",
+        },
+        **kwargs,
+    )
+
+
+def text_field(
+    label: str, required_message: str, *, max_length: int, **kwargs: Any
+) -> forms.CharField:
+    """Text with its own "required" message and a length limit said in characters."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        error_messages={
+            "required": required_message,
+            "max_length": f"Use {max_length} characters or fewer",
+        },
+        **kwargs,
+    )
 
 
 class SignInForm(forms.Form):

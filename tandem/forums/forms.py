@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from tandem.cohort.models import EndReason, Strand
-from tandem.core.forms import DATE_FORMATS
+from tandem.core.forms import date_field as _date
 from tandem.core.models import Agency, User
 
 from .models import ActionStatus, Outcome
@@ -21,19 +21,6 @@ WEEKDAYS = [
     )
 ]
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
-
-
-def _date(label: str, help_text: str = "For example, 27/11/2026", **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": "Enter the date as day/month/year, like 27/11/2026",
-        },
-        **kwargs,
-    )
 
 
 def _time(label: str) -> forms.TimeField:

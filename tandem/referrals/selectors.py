@@ -82,15 +82,33 @@ def row_for(user: User, referral: Referral, on: dt.date) -> ReferralRow:
     return _rows(user, [referral], on)[0]
 
 
-def inbox_for(user: User, on: dt.date, *, show: str = "open") -> list[ReferralRow]:
-    """Referrals to the user's agency, newest first: open ones, or all of them."""
+INBOX_PAGE = 50
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    rows: list[ReferralRow]
+    page: int
+    has_more: bool
+    # Overdue across every referral to the agency, not only this page.
+    overdue: int
+
+
+def inbox_for(user: User, on: dt.date, *, show: str = "open", page: int = 1) -> InboxPage:
+    """Referrals to the user's agency, newest first, a page at a time: open ones, or all."""
     referrals = Referral.objects.filter(to_agency_id=user.agency_id).exclude(
         state=ReferralState.DRAFT
     )
     if show == "open":
         referrals = referrals.filter(state__in=OPEN_STATES)
-    found = list(_related(referrals).order_by("-sent_at", "-id")[:200])
-    return _rows(user, found, on)
+    page = max(page, 1)
+    start = (page - 1) * INBOX_PAGE
+    found = list(_related(referrals).order_by("-sent_at", "-id")[start : start + INBOX_PAGE + 1])
+    waiting = Referral.objects.filter(
+        to_agency_id=user.agency_id, state__in=[ReferralState.SENT, ReferralState.ACCEPTED]
+    ).only("state", "sent_at", "accepted_at")
+    overdue = sum(1 for r in waiting if (timer := timer_for(r, on)) and timer.overdue)
+    return InboxPage(_rows(user, found[:INBOX_PAGE], on), page, len(found) > INBOX_PAGE, overdue)
 
 
 def referrals_of(

@@ -750,22 +750,29 @@ class Inbox:
     lines: list[Line]
     show: str
     overdue: int
+    page: int = 1
+    has_more: bool = False
 
 
-def inbox_section(request: HttpRequest, show: str = "open") -> Inbox:
+def inbox_section(request: HttpRequest, show: str = "open", page: int = 1) -> Inbox:
     """Referrals to the user's agency, logged as a list view (the home page shows it too)."""
     user = _user(request)
-    rows = selectors.inbox_for(user, today(), show=show)
+    found = selectors.inbox_for(user, today(), show=show, page=page)
     lines = [
         Line(row, shared_name(row.referral), [s for s in row.steps if s.name in QUICK_STEPS])
-        for row in rows
+        for row in found.rows
     ]
     access_record(
         actor=user, action=AccessAction.VIEW_LIST, categories=[Category.IDENTITY],
         detail=f"referral inbox ({show})", result_count=len(lines), request=request,
     )  # fmt: skip
-    overdue = sum(1 for line in lines if line.row.timer is not None and line.row.timer.overdue)
-    return Inbox(lines, show, overdue)
+    return Inbox(lines, show, found.overdue, found.page, found.has_more)
+
+
+def _page_number(request: HttpRequest) -> int:
+    """The ?page= asked for; anything that is not a positive number is the first page."""
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
 @login_required
@@ -781,7 +788,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "referrals/inbox.html",
         {
             "title": f"Referrals to {user.agency.name}",  # type: ignore[union-attr]
-            "inbox": inbox_section(request, show),
+            "inbox": inbox_section(request, show, _page_number(request)),
             "refers": user.role in services.REFERRING_ROLES,
         },
     )

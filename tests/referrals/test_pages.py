@@ -515,3 +515,20 @@ def test_the_drug_referral_progress_is_read_by_those_who_may(cast, directory):
     for user in (cast.coordinator, cast.viewer, cast.om):
         page = client_for(user).get(reverse("referrals:detail", args=[referral.pk]))
         assert "Script started" in _html(page), user.username
+
+
+def test_the_inbox_pages_fifty_at_a_time_and_counts_every_overdue(cast, directory, monkeypatch):
+    from tandem.referrals import selectors
+
+    monkeypatch.setattr(selectors, "INBOX_PAGE", 2)
+    made = [sent(cast, directory) for _ in range(3)]
+    Referral.objects.filter(pk=made[0].pk).update(sent_at=made[0].sent_at - dt.timedelta(days=30))
+    housing = client_for(cast.other_partner)
+    first = housing.get(reverse("referrals:inbox")).context["inbox"]
+    assert [line.referral.pk for line in first.lines] == [made[2].pk, made[1].pk]
+    assert first.has_more and first.overdue == 1  # the overdue one is on the next page
+    second = housing.get(reverse("referrals:inbox"), {"page": "2"})
+    assert [line.referral.pk for line in second.context["inbox"].lines] == [made[0].pk]
+    assert "Newer" in _html(second) and not second.context["inbox"].has_more
+    for bad in ("0", "-1", "x", "99999999999"):  # anything odd is the first page
+        assert housing.get(reverse("referrals:inbox"), {"page": bad}).context["inbox"].page == 1
