@@ -4,20 +4,20 @@ reports come from directory_urls."""
 
 from django.urls import include, path
 
-from . import views
+from . import form_views, list_views, referral_views
 
 app_name = "referrals"
 
 urlpatterns = [
-    path("", views.inbox, name="inbox"),
-    path("sent/", views.sent, name="sent"),
-    path("people/<int:person_id>/new/", views.new, name="new"),
-    path("<int:referral_id>/", views.detail, name="detail"),
-    path("<int:referral_id>/edit/", views.edit, name="edit"),
-    path("<int:referral_id>/preview/", views.preview, name="preview"),
-    path("<int:referral_id>/steps/<str:step>/", views.step, name="step"),
-    path("<int:referral_id>/progress/", views.progress, name="progress"),
-    path("<int:referral_id>/outcome/", views.outcome, name="outcome"),
-    path("<int:referral_id>/delete/", views.delete, name="delete"),
+    path("", list_views.inbox, name="inbox"),
+    path("sent/", list_views.sent, name="sent"),
+    path("people/<int:person_id>/new/", form_views.new, name="new"),
+    path("<int:referral_id>/", referral_views.detail, name="detail"),
+    path("<int:referral_id>/edit/", form_views.edit, name="edit"),
+    path("<int:referral_id>/preview/", form_views.preview, name="preview"),
+    path("<int:referral_id>/steps/<str:step>/", referral_views.step, name="step"),
+    path("<int:referral_id>/progress/", referral_views.progress, name="progress"),
+    path("<int:referral_id>/outcome/", referral_views.outcome, name="outcome"),
+    path("<int:referral_id>/delete/", form_views.delete, name="delete"),
     path("", include("tandem.referrals.directory_urls")),
 ]

@@ -522,6 +522,7 @@ def test_the_inbox_pages_fifty_at_a_time_and_counts_every_overdue(cast, director
 
     monkeypatch.setattr(selectors, "INBOX_PAGE", 2)
     made = [sent(cast, directory) for _ in range(3)]
+    assert made[0].sent_at is not None
     Referral.objects.filter(pk=made[0].pk).update(sent_at=made[0].sent_at - dt.timedelta(days=30))
     housing = client_for(cast.other_partner)
     first = housing.get(reverse("referrals:inbox")).context["inbox"]

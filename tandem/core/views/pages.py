@@ -20,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     inbox = None
     if user.role == Role.PARTNER_WORKER and user.agency_id:  # type: ignore[union-attr]
         # A partner worker's home is their agency's referral inbox.
-        from tandem.referrals.views import inbox_section
+        from tandem.referrals.list_views import inbox_section
 
         inbox = inbox_section(request)
     return render(

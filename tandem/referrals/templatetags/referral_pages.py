@@ -30,7 +30,7 @@ class PersonReferrals:
 @register.simple_tag(takes_context=True)
 def referrals_for(context: Any, record: Any) -> PersonReferrals:
     """The person's referrals this reader may see, and whether they may make one."""
-    from ..views import READING_ROLES
+    from ..view_common import READING_ROLES
 
     user = context["request"].user
     if user.role not in READING_ROLES:
