@@ -53,8 +53,8 @@ from tandem.people.models import Engagement, EpisodeKind, StatusEpisode
 from .organisation import PRISON_NAME, Organisation
 
 ASSESSED_SHARE = 0.8
-# The chance each reassessment or plan review due is done on time (the rest show as due).
-KEPT_UP_SHARE = 0.85
+# The share of assessed people whose reassessments and plan reviews are all up to date.
+KEPT_UP_SHARE = 0.8
 REVIEW_SUMMARIES = (
     "Progress reviewed with the agencies; actions updated.",
     "Housing still the priority; the drug service reports steady attendance.",
@@ -204,11 +204,12 @@ def casework_create(org: Organisation, as_of: dt.date, *, seed: int) -> int:
             continue
         levels = _needs(rng, person.pk in drug_users)
         first_day = min(as_of, membership.start_date + dt.timedelta(days=rng.randint(3, 35)))
-        # Reassessed every few months; most keep up, some fall behind (and show as due).
+        # Reassessed every few months, and reviewed every few weeks: most cases are kept up
+        # to date; the rest fell behind at some point and show as due on the caseload.
+        kept_up = rng.random() < KEPT_UP_SHARE
         days = [first_day]
-        while (
-            add_months(days[-1], settings.CASEWORK_REASSESSMENT_MONTHS) <= as_of
-            and rng.random() < KEPT_UP_SHARE
+        while add_months(days[-1], settings.CASEWORK_REASSESSMENT_MONTHS) <= as_of and (
+            kept_up or rng.random() < 0.5
         ):
             days.append(add_months(days[-1], settings.CASEWORK_REASSESSMENT_MONTHS))
         for day in days:
@@ -244,10 +245,9 @@ def casework_create(org: Organisation, as_of: dt.date, *, seed: int) -> int:
                 else ItemStatus.IN_PROGRESS
             )  # fmt: skip
             objectives.append((objective, actions))
-        # Reviews every few weeks; the chain stops early for some plans (a review due).
         reviews: list[PlanReview] = []
         next_review = first_day + review_gap
-        while next_review <= as_of and rng.random() < KEPT_UP_SHARE:
+        while next_review <= as_of and (kept_up or rng.random() < 0.5):
             version += 1
             review = PlanReview(
                 reviewed_on=next_review, attendees="The person, lead offender manager, partners",
