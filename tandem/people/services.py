@@ -363,8 +363,8 @@ def _released(actor: User | None, episode: StatusEpisode, new_lead: User | None)
                 {"new_lead": [m for ms in error.message_dict.values() for m in ms]}
             ) from None
     # The episode ends on the last day in custody; the person was released the day after.
-    assert episode.end_date is not None
-    left_on = episode.end_date + dt.timedelta(days=1)
+    left_on = episode.released_on
+    assert left_on is not None
     body = f"Tandem number {person.pk} was released from custody on {left_on:%-d %B %Y}."
     if handed_over:
         assert new_lead is not None
