@@ -122,7 +122,7 @@ def caseload_for(viewer: User, worker: User, on: dt.date) -> list[CaseloadRow]:
             actions[action.item.person_id].append(action)
 
     timers, updates = _referrals(viewer, ids, on)
-    appointments = _appointments(worker, ids, on)
+    appointments = _appointments(worker, ids)
     rates = attendance_rates(ids)
 
     rows = []
@@ -182,7 +182,7 @@ def caseload_for(viewer: User, worker: User, on: dt.date) -> list[CaseloadRow]:
     return rows
 
 
-def _appointments(worker: User, ids: list[int], on: dt.date) -> dict[int, list[DueItem]]:
+def _appointments(worker: User, ids: list[int]) -> dict[int, list[DueItem]]:
     """Each person's next appointment within APPOINTMENTS_CASELOAD_DAYS, by agency only (the
     diary shows the kind to those who may see it), and the worker's agency's past
     appointments still waiting for an outcome, overdue: one query."""

@@ -7,11 +7,9 @@ from typing import Any
 
 from django import template
 
-from tandem.casework.pathways import PATHWAY_CATEGORY
 from tandem.core.access import today
 
 from .. import selectors, services
-from ..models import ReferralState
 
 register = template.Library()
 
@@ -35,14 +33,6 @@ def referrals_for(context: Any, record: Any) -> PersonReferrals:
     user = context["request"].user
     if user.role not in READING_ROLES:
         return PersonReferrals([], may_refer=False, shown=False)
+    # referrals_of lists exactly what the referral page opens for this reader.
     rows = selectors.referrals_of(user, record.person.pk, record.grants, today())
-    # Only those the referral page will open for this reader (selectors.reads_referral,
-    # without its per-row queries: the person is already in scope here).
-    rows = [
-        row
-        for row in rows
-        if row.referral.state == ReferralState.DRAFT
-        or services.receives(user, row.referral)
-        or record.grants.can_read(PATHWAY_CATEGORY[row.referral.pathway])
-    ]
     return PersonReferrals(rows, user.role in services.REFERRING_ROLES)
