@@ -98,17 +98,41 @@ def cast(db) -> Cast:
         area_b=area_b,
         person=person,
         person_b=person_b,
-        om=UserFactory(username="om", agency=police, role=Role.OFFENDER_MANAGER, areas=[area_a]),
+        # Names with apostrophes on purpose: every page test that looks for a
+        # worker's name must allow for HTML escaping, every run, not by chance.
+        om=UserFactory(
+            username="om",
+            first_name="Sam",
+            last_name="O'Connor",
+            agency=police,
+            role=Role.OFFENDER_MANAGER,
+            areas=[area_a],
+        ),
         other_om=UserFactory(
-            username="other_om", agency=probation, role=Role.OFFENDER_MANAGER, areas=[area_b]
+            username="other_om",
+            first_name="Alex",
+            last_name="D'Arcy",
+            agency=probation,
+            role=Role.OFFENDER_MANAGER,
+            areas=[area_b],
         ),
         viewer=UserFactory(username="viewer", agency=police, role=Role.VIEWER, areas=[area_a]),
         coordinator=UserFactory(
             username="coordinator", agency=team, role=Role.COORDINATOR, areas=[area_a, area_b]
         ),
-        partner=UserFactory(username="partner", agency=drugs, role=Role.PARTNER_WORKER),
+        partner=UserFactory(
+            username="partner",
+            first_name="Kim",
+            last_name="N'Dour",
+            agency=drugs,
+            role=Role.PARTNER_WORKER,
+        ),
         other_partner=UserFactory(
-            username="other_partner", agency=housing, role=Role.PARTNER_WORKER
+            username="other_partner",
+            first_name="Lee",
+            last_name="O'Brien",
+            agency=housing,
+            role=Role.PARTNER_WORKER,
         ),
         custody=UserFactory(username="custody", agency=police, role=Role.CUSTODY_OFFICER),
         analyst=UserFactory(username="analyst", agency=team, role=Role.ANALYST),

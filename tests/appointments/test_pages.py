@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from tandem.appointments.codes import (
     AppointmentKind,
@@ -69,7 +70,7 @@ def test_diary_shows_every_agency_week_by_week_with_outcomes_and_joint(cast, clo
     assert "Offender manager supervision" in text and "Drug treatment" in text
     assert "Attended – complied" in text and "Licence or order requirement" in text
     assert "Voluntary" in text and "Joint" in text
-    assert f"with {cast.om.display_name} (Test Police)" in text
+    assert f"with {escape(cast.om.display_name)} (Test Police)" in text
     assert "100% of appointments kept" in text
     # The police joined the drug appointment, so the police may record its outcome later.
     assert reverse("appointments:outcome", args=[treatment.pk]) not in text  # not started
@@ -90,7 +91,7 @@ def test_the_housing_worker_sees_the_drug_appointment_masked(cast, housing_worke
     assert "Appointment — Test Drug Service" in text and "Housing" in text
     assert "Drug treatment" not in text
     assert "Bring your script" not in text
-    assert cast.partner.display_name not in text
+    assert escape(cast.partner.display_name) not in text
     assert "Some appointments show only as" in text
     event = AccessEvent.objects.filter(actor=housing_worker).latest("at")
     assert Category.SUBSTANCE_MISUSE not in event.categories
@@ -494,6 +495,6 @@ def test_the_coordinator_oversees_decisions_waiting_in_their_areas(cast, clock, 
     assert "No enforcement decisions are waiting for you" in page
     assert "Waiting for offender managers in your areas" in page
     assert reverse("appointments:decide", args=[flag.pk]) in page
-    assert cast.om.display_name in page
+    assert escape(cast.om.display_name) in page
     other = _text(signed_in_client(cast.other_om).get(reverse("appointments:enforcement")))
     assert "Waiting for offender managers" not in other and "Jordan" not in other
