@@ -17,7 +17,7 @@ from tandem.core.models import Agency, Area, Role, User
 from .models import OPEN_STATES, PartnerService, Referral, ReferralState
 from .rules import Step, steps_from
 from .services import RECEIVING_ROLES, receives, sends
-from .timers import Timer, timer_for
+from .timers import Timer, timers_for
 
 
 def _related(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
@@ -68,13 +68,14 @@ def _in_scope(user: User, referrals: list[Referral]) -> set[int]:
 def _rows(user: User, referrals: list[Referral], on: dt.date) -> list[ReferralRow]:
     rows = []
     in_scope = _in_scope(user, referrals)
+    timers = timers_for(referrals, on)
     for r in referrals:
         steps = []
         if receives(user, r):
             steps += steps_from(ReferralState(r.state), "receiver")
         if r.state != ReferralState.DRAFT and sends(user, r, in_scope):
             steps += steps_from(ReferralState(r.state), "sender")
-        rows.append(ReferralRow(r, timer_for(r, on), steps))
+        rows.append(ReferralRow(r, timers[r.pk], steps))
     return rows
 
 
@@ -106,8 +107,8 @@ def inbox_for(user: User, on: dt.date, *, show: str = "open", page: int = 1) -> 
     found = list(_related(referrals).order_by("-sent_at", "-id")[start : start + INBOX_PAGE + 1])
     waiting = Referral.objects.filter(
         to_agency_id=user.agency_id, state__in=[ReferralState.SENT, ReferralState.ACCEPTED]
-    ).only("state", "sent_at", "accepted_at")
-    overdue = sum(1 for r in waiting if (timer := timer_for(r, on)) and timer.overdue)
+    ).only("person_id", "state", "sent_at", "accepted_at")
+    overdue = sum(1 for timer in timers_for(waiting, on).values() if timer and timer.overdue)
     return InboxPage(_rows(user, found[:INBOX_PAGE], on), page, len(found) > INBOX_PAGE, overdue)
 
 

@@ -125,6 +125,13 @@ def test_referral_clocks_and_partner_steps_show_on_the_caseload(cast):
     assert "Housing options accepted" in page and "Housing options recorded progress" in page
     assert "Housing options: start of the work" in page  # the start clock now runs
     assert "Viewing on Friday" not in page  # the note itself stays on the referral
+    # Back in custody: the start clock waits for release, so nothing is due on the caseload.
+    from tandem.people.models import EpisodeKind
+    from tandem.people.services import episode_add
+
+    episode_add(actor=None, person=cast.person, kind=EpisodeKind.REMAND, start_date=today())
+    page = client.get(reverse("casework:caseload")).content.decode()
+    assert "Housing options: start of the work" not in page
 
 
 def test_appointments_and_attendance_show_on_the_caseload(cast):

@@ -13,9 +13,18 @@ from django.utils import timezone
 from tandem.casework.pathways import Pathway
 from tandem.core.access import today
 from tandem.core.models import Notice
+from tandem.people import services as people_services
+from tandem.people.models import EpisodeKind
 from tandem.referrals.models import Referral
 from tandem.referrals.services import referral_create, referral_step
-from tandem.referrals.timers import overdue, timer_for, timers_tell
+from tandem.referrals.timers import (
+    _custody_runs,
+    _start_clock_from,
+    overdue,
+    timer_for,
+    timers_tell,
+)
+from tandem.referrals.working_days import add_working_days
 
 
 def _sent(cast, directory) -> Referral:
@@ -79,3 +88,64 @@ def test_ended_and_acknowledged_referrals_have_no_clock(cast, directory):
     assert timer_for(referral, today() + dt.timedelta(days=60)) is None
     referral_step(actor=cast.other_partner, referral=referral, step="decline", reason="Full")
     assert timers_tell(today() + dt.timedelta(days=60)) == 0
+
+
+def _accepted(cast, directory) -> Referral:
+    referral = _sent(cast, directory)
+    return referral_step(actor=cast.other_partner, referral=referral, step="accept")
+
+
+def test_the_start_clock_waits_while_the_person_is_in_custody(cast, directory):
+    remand = people_services.episode_add(
+        actor=None, person=cast.person, kind=EpisodeKind.REMAND,
+        start_date=today() - dt.timedelta(days=40), end_date=today() - dt.timedelta(days=11),
+    )  # fmt: skip
+    sentence = people_services.episode_add(
+        actor=None, person=cast.person, kind=EpisodeKind.SENTENCED,
+        start_date=remand.end_date + dt.timedelta(days=1), establishment="HMP Test",
+        expected_end_date=today() + dt.timedelta(days=70), sentence_months=6,
+    )  # fmt: skip
+    referral = _accepted(cast, directory)
+    later = today() + dt.timedelta(days=60)
+    timer = timer_for(referral, later)
+    assert timer is not None and timer.due_on is None and not timer.overdue
+    assert timer.label == "Start clock waits for release from custody"
+    assert overdue(later) == [] and timers_tell(later) == 0
+    # Released 30 days on: the 15 working days count from the day they walk out.
+    with time_machine.travel(timezone.now() + dt.timedelta(days=30), tick=False):
+        released = today()
+        people_services.episode_end(
+            actor=None, episode=sentence, end_date=released - dt.timedelta(days=1)
+        )
+    soon_after = released + dt.timedelta(days=5)
+    timer = timer_for(Referral.objects.get(), soon_after)
+    assert timer is not None and timer.due_on == add_working_days(released, 15)
+    assert not timer.overdue
+    assert [r.pk for r, _ in overdue(released + dt.timedelta(days=40))] == [referral.pk]
+
+
+def test_a_recall_after_acceptance_restarts_the_start_clock_from_the_next_release():
+    accepted = dt.date(2027, 3, 1)
+    runs = [
+        (dt.date(2026, 1, 1), dt.date(2026, 6, 30)),  # long before: does not count
+        (dt.date(2027, 3, 10), dt.date(2027, 4, 2)),  # recalled, then out on 3 April
+    ]
+    assert _start_clock_from(runs, accepted, dt.date(2027, 3, 5)) == accepted
+    assert _start_clock_from(runs, accepted, dt.date(2027, 3, 20)) is None
+    assert _start_clock_from(runs, accepted, dt.date(2027, 5, 1)) == dt.date(2027, 4, 3)
+    assert _start_clock_from([(dt.date(2027, 3, 10), None)], accepted, dt.date(2028, 1, 1)) is None
+
+
+def test_custody_spells_back_to_back_are_one_run(cast):
+    people_services.episode_add(
+        actor=None, person=cast.person, kind=EpisodeKind.REMAND,
+        start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 2, 1),
+    )  # fmt: skip
+    people_services.episode_add(
+        actor=None, person=cast.person, kind=EpisodeKind.SENTENCED,
+        start_date=dt.date(2025, 2, 2), end_date=dt.date(2025, 8, 1),
+        establishment="HMP Test", sentence_months=12,
+    )  # fmt: skip
+    assert _custody_runs([cast.person.pk])[cast.person.pk] == [
+        (dt.date(2025, 1, 1), dt.date(2025, 8, 1))
+    ]

@@ -236,22 +236,28 @@ def _referrals(
     viewer: User, ids: list[int], on: dt.date
 ) -> tuple[dict[int, list[DueItem]], dict[int, list[ReferralUpdate]]]:
     """Referral clocks running (acknowledgement or start due) and the receiving agencies'
-    recent steps, for referrals on pathways the viewer may read: two queries."""
+    recent steps, for referrals on pathways the viewer may read: three queries (one of them
+    for the custody spells that hold start clocks)."""
     from tandem.core.access import protocol_levels
     from tandem.core.categories import Level
     from tandem.referrals.models import ProgressNote, Referral, ReferralEvent
-    from tandem.referrals.timers import timer_for
+    from tandem.referrals.timers import timers_for
 
     from ..pathways import PATHWAY_CATEGORY
 
     levels = protocol_levels(viewer)
     readable = [p for p, c in PATHWAY_CATEGORY.items() if levels.get(c) != Level.NONE]
     timers: dict[int, list[DueItem]] = defaultdict(list)
-    for referral in Referral.objects.filter(
-        person_id__in=ids, pathway__in=readable, state__in=["sent", "accepted"]
-    ).select_related("service"):
-        timer = timer_for(referral, on)
-        if timer is not None:
+    waiting = list(
+        Referral.objects.filter(
+            person_id__in=ids, pathway__in=readable, state__in=["sent", "accepted"]
+        ).select_related("service")
+    )
+    running = timers_for(waiting, on)
+    for referral in waiting:
+        timer = running[referral.pk]
+        # A start clock waiting for release is not yet due: nothing to chase.
+        if timer is not None and timer.due_on is not None:
             timers[referral.person_id].append(
                 DueItem(
                     "Referral",
