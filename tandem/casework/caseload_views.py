@@ -33,12 +33,9 @@ from tandem.people.models import Person
 from . import selectors, services
 from .forms import CoWorkerForm, ManagementModelForm, ReallocateForm, TaskCancelForm
 from .models import Allocation, AllocationRole, CaseManagement, Task
+from .rules import CHANGES_MANAGEMENT, READS_MANAGEMENT
 from .services.allocation import LEAD_AGENCY_KINDS
 from .views import _copy_errors, _posted, _user
-
-# Who may open these pages, and who may change what they show.
-READS_MANAGEMENT = frozenset({Role.OFFENDER_MANAGER, Role.COORDINATOR, Role.VIEWER})
-CHANGES_MANAGEMENT = frozenset({Role.OFFENDER_MANAGER, Role.COORDINATOR})
 
 
 def _open(request: HttpRequest, person_id: int) -> Person:
@@ -266,11 +263,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     worker = _worker_for(request)
     on = today()
     rows = selectors.caseload_for(user, worker, on)
+    after_exit = selectors.after_exit_for(user, worker, on)
     access_record(
         actor=user, action=AccessAction.VIEW_LIST,
         categories=[Category.IDENTITY, Category.RISK, Category.CASE_NOTES],
         detail="caseload" if worker == user else f"caseload of user {worker.pk}",
-        result_count=len(rows), request=request,
+        result_count=len(rows) + len(after_exit), request=request,
     )  # fmt: skip
     workers = (
         User.objects.filter(role=Role.OFFENDER_MANAGER, is_active=True, areas__in=user.areas.all())
@@ -284,7 +282,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "casework/caseload.html",
         {
             "title": "Caseload" if worker == user else f"Caseload of {worker.get_full_name()}",
-            "rows": rows, "worker": worker, "own": worker == user, "today": on,
+            "rows": rows, "after_exit": after_exit, "worker": worker, "own": worker == user,
+            "today": on,
             "workers": workers, "overdue": sum(1 for r in rows if r.overdue_count),
         },
     )  # fmt: skip

@@ -16,6 +16,10 @@ from .pathways import PATHWAY_CATEGORY
 
 # Roles that plan: they write objectives, any agency's actions and reviews.
 PLANNING_ROLES = frozenset({Role.OFFENDER_MANAGER})
+# Roles that read who manages a person (the Management page) and open their tasks, and
+# the roles that change the management.
+READS_MANAGEMENT = frozenset({Role.OFFENDER_MANAGER, Role.COORDINATOR, Role.VIEWER})
+CHANGES_MANAGEMENT = frozenset({Role.OFFENDER_MANAGER, Role.COORDINATOR})
 
 
 def reads_pathway(grants: PersonGrants, pathway: str) -> bool:

@@ -1,5 +1,6 @@
 """Casework reads, each scoped by the caller's access check and owning its joins."""
 
+from .after_exit import AfterExit, after_exit_for, after_exit_of
 from .allocation import current_leads
 from .assessment import AssessmentRow, assessment_history, assessment_row, latest_assessment
 from .caseload import CaseloadRow, DueItem, caseload_for, forum_actions_about
@@ -18,6 +19,7 @@ from .plan import (
 from .summary import CaseworkSummary, casework_summary, prison_work_for
 
 __all__ = [
+    "AfterExit",
     "AssessmentRow",
     "CaseloadRow",
     "CaseworkSummary",
@@ -28,6 +30,8 @@ __all__ = [
     "PlanChange",
     "PlanView",
     "action_in_plan",
+    "after_exit_for",
+    "after_exit_of",
     "assessment_history",
     "assessment_row",
     "caseload_for",

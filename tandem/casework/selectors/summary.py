@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tandem.core.access import PersonGrants, today
 from tandem.core.categories import Category
+from tandem.core.models import User
 from tandem.people.models import Person
 
 from .. import rules
 from ..due import AssessmentDue, assessment_due
-from ..models import PRISON_WORK_CATEGORY, CarePlan, PrisonWork
+from ..models import PRISON_WORK_CATEGORY, CarePlan, PrisonWork, Task, TaskStatus
+from .after_exit import AfterExit, after_exit_of
 from .assessment import latest_assessment
 
 if TYPE_CHECKING:
@@ -28,16 +30,20 @@ class CaseworkSummary:
     plan: CarePlan | None
     reads_plan: bool
     reads_prison_work: bool
+    # Open tasks, soonest due first, for the roles that open tasks (empty for others).
+    tasks: list[Task] = field(default_factory=list)
+    # A post-exit contact plan agreed at a forum and still running.
+    after_exit: AfterExit | None = None
 
     @property
     def review_overdue(self) -> bool:
         return self.plan is not None and self.plan.next_review_on < today()
 
 
-def casework_summary(record: PersonRecord) -> CaseworkSummary:
-    """The Casework section from the record the person page already loaded: at most four
+def casework_summary(record: PersonRecord, reader: User) -> CaseworkSummary:
+    """The Casework section from the record the person page already loaded: at most seven
     more queries (latest assessment, cohort spells and episodes where the page did not read
-    them, the plan)."""
+    them, the plan, open tasks, a post-exit contact plan and its holder)."""
     person, grants = record.person, record.grants
     due = None
     if grants.can_read(Category.RISK):
@@ -61,6 +67,14 @@ def casework_summary(record: PersonRecord) -> CaseworkSummary:
         plan=plan,
         reads_plan=reads_plan,
         reads_prison_work=any(grants.can_read(c) for c in PRISON_WORK_CATEGORY.values()),
+        tasks=list(
+            Task.objects.filter(person=person, status=TaskStatus.OPEN)
+            .select_related("owner", "owner_agency")
+            .order_by("due_on", "id")
+        )
+        if reader.role in rules.READS_MANAGEMENT
+        else [],
+        after_exit=after_exit_of(person, today()),
     )
 
 

@@ -12,14 +12,14 @@ register = template.Library()
 
 
 @register.simple_tag
-def casework_for(record: Any) -> CaseworkSummary:
+def casework_for(record: Any, reader: Any) -> CaseworkSummary:
     """What casework says of this person for this reader (the record carries the grants)."""
-    return casework_summary(record)
+    return casework_summary(record, reader)
 
 
 @register.filter
 def reads_management(user: Any) -> bool:
     """Whether the user's role opens the Management page (who manages the person)."""
-    from ..caseload_views import READS_MANAGEMENT
+    from ..rules import READS_MANAGEMENT
 
     return bool(getattr(user, "is_authenticated", False) and user.role in READS_MANAGEMENT)
