@@ -62,9 +62,10 @@ def inbox_section(request: HttpRequest, show: str = "open", page: int = 1) -> In
 
 
 def _page_number(request: HttpRequest) -> int:
-    """The ?page= asked for; anything that is not a positive number is the first page."""
+    """The ?page= asked for; anything but a whole number from 1 to 99,999 is the first page."""
     value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    # ASCII only: "²" is a digit to isdigit() but not to int().
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
 @login_required
@@ -93,10 +94,10 @@ def sent(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if user.role not in services.REFERRING_ROLES or not user.agency_id:
         raise PermissionDenied
-    rows = selectors.referrals_made_by(user, today())
+    found = selectors.referrals_made_by(user, today(), _page_number(request))
     in_scope = set(
         people_for(user)
-        .filter(pk__in={r.referral.person_id for r in rows})
+        .filter(pk__in={r.referral.person_id for r in found.rows})
         .values_list("pk", flat=True)
     )
     reads_names = protocol_levels(user).get(Category.IDENTITY) != Level.NONE
@@ -108,7 +109,7 @@ def sent(request: HttpRequest) -> HttpResponse:
             else "",
             [],
         )
-        for row in rows
+        for row in found.rows
     ]
     access_record(
         actor=user, action=AccessAction.VIEW_LIST, categories=[Category.IDENTITY],
@@ -120,6 +121,9 @@ def sent(request: HttpRequest) -> HttpResponse:
         {
             "title": "Referrals you made",
             "lines": lines,
+            "page": found.page,
+            "has_more": found.has_more,
+            "overdue": found.overdue,
             "receives": user.role in services.RECEIVING_ROLES,
         },
     )

@@ -83,33 +83,43 @@ def row_for(user: User, referral: Referral, on: dt.date) -> ReferralRow:
     return _rows(user, [referral], on)[0]
 
 
-INBOX_PAGE = 50
+# Referrals a page, on the partner inbox and on the referrer's own list.
+REFERRAL_PAGE = 50
 
 
 @dataclass(frozen=True)
-class InboxPage:
+class ReferralPage:
     rows: list[ReferralRow]
     page: int
     has_more: bool
-    # Overdue across every referral to the agency, not only this page.
+    # Overdue across every referral the list covers, not only this page.
     overdue: int
 
 
-def inbox_for(user: User, on: dt.date, *, show: str = "open", page: int = 1) -> InboxPage:
-    """Referrals to the user's agency, newest first, a page at a time: open ones, or all."""
-    referrals = Referral.objects.filter(to_agency_id=user.agency_id).exclude(
-        state=ReferralState.DRAFT
+def _page_of(
+    user: User, ordered: QuerySet[Referral], covered: QuerySet[Referral], on: dt.date, page: int
+) -> ReferralPage:
+    """One page of `ordered`, and how many of `covered` are overdue, in a fixed number of
+    queries however many there are: only waiting referrals run a clock."""
+    page = max(page, 1)
+    start = (page - 1) * REFERRAL_PAGE
+    found = list(_related(ordered)[start : start + REFERRAL_PAGE + 1])
+    waiting = covered.filter(state__in=[ReferralState.SENT, ReferralState.ACCEPTED]).only(
+        "person_id", "state", "sent_at", "accepted_at"
     )
+    overdue = sum(1 for timer in timers_for(waiting, on).values() if timer and timer.overdue)
+    return ReferralPage(
+        _rows(user, found[:REFERRAL_PAGE], on), page, len(found) > REFERRAL_PAGE, overdue
+    )
+
+
+def inbox_for(user: User, on: dt.date, *, show: str = "open", page: int = 1) -> ReferralPage:
+    """Referrals to the user's agency, newest first, a page at a time: open ones, or all."""
+    to_agency = Referral.objects.filter(to_agency_id=user.agency_id)
+    referrals = to_agency.exclude(state=ReferralState.DRAFT)
     if show == "open":
         referrals = referrals.filter(state__in=OPEN_STATES)
-    page = max(page, 1)
-    start = (page - 1) * INBOX_PAGE
-    found = list(_related(referrals).order_by("-sent_at", "-id")[start : start + INBOX_PAGE + 1])
-    waiting = Referral.objects.filter(
-        to_agency_id=user.agency_id, state__in=[ReferralState.SENT, ReferralState.ACCEPTED]
-    ).only("person_id", "state", "sent_at", "accepted_at")
-    overdue = sum(1 for timer in timers_for(waiting, on).values() if timer and timer.overdue)
-    return InboxPage(_rows(user, found[:INBOX_PAGE], on), page, len(found) > INBOX_PAGE, overdue)
+    return _page_of(user, referrals.order_by("-sent_at", "-id"), to_agency, on, page)
 
 
 def referrals_of(
@@ -126,10 +136,11 @@ def referrals_of(
     return _rows(user, list(_related(referrals)), on)
 
 
-def referrals_made_by(user: User, on: dt.date) -> list[ReferralRow]:
-    """Open referrals the user made, newest first: the referrer's own list."""
+def referrals_made_by(user: User, on: dt.date, page: int = 1) -> ReferralPage:
+    """Open referrals the user made, drafts too, newest first, a page at a time: the
+    referrer's own list."""
     referrals = Referral.objects.filter(referrer=user, state__in=OPEN_STATES)
-    return _rows(user, list(_related(referrals).order_by("-created_at")[:200]), on)
+    return _page_of(user, referrals.order_by("-created_at", "-id"), referrals, on, page)
 
 
 def directory(

@@ -521,7 +521,7 @@ def test_the_drug_referral_progress_is_read_by_those_who_may(cast, directory):
 def test_the_inbox_pages_fifty_at_a_time_and_counts_every_overdue(cast, directory, monkeypatch):
     from tandem.referrals import selectors
 
-    monkeypatch.setattr(selectors, "INBOX_PAGE", 2)
+    monkeypatch.setattr(selectors, "REFERRAL_PAGE", 2)
     made = [sent(cast, directory) for _ in range(3)]
     assert made[0].sent_at is not None
     Referral.objects.filter(pk=made[0].pk).update(sent_at=made[0].sent_at - dt.timedelta(days=30))
@@ -534,3 +534,71 @@ def test_the_inbox_pages_fifty_at_a_time_and_counts_every_overdue(cast, director
     assert "Newer" in _html(second) and not second.context["inbox"].has_more
     for bad in ("0", "-1", "x", "99999999999"):  # anything odd is the first page
         assert housing.get(reverse("referrals:inbox"), {"page": bad}).context["inbox"].page == 1
+
+
+# --- The referrer's list, a page at a time -------------------------------------------------
+
+
+def test_the_referrers_list_pages_fifty_at_a_time_and_counts_every_overdue(cast, directory):
+    from tandem.referrals import selectors
+
+    assert selectors.REFERRAL_PAGE == 50
+    made = [sent(cast, directory) for _ in range(51)] + [draft(cast, directory)]
+    oldest = made[0]
+    assert oldest.sent_at is not None
+    Referral.objects.filter(pk=oldest.pk).update(sent_at=oldest.sent_at - dt.timedelta(days=30))
+    newest_first = [r.pk for r in reversed(made)]
+    om = client_for(cast.om)
+    first = om.get(reverse("referrals:sent"))
+    assert [line.referral.pk for line in first.context["lines"]] == newest_first[:50]
+    assert first.context["has_more"] and first.context["page"] == 1
+    # The overdue one is on the next page, and counted here all the same.
+    assert first.context["overdue"] == 1
+    html = _html(first)
+    assert "1 referral is overdue." in html and escape(cast.person.full_name) in html
+    assert 'href="?page=2" rel="next"' in html and "Older" in html and "Newer" not in html
+    second = om.get(reverse("referrals:sent"), {"page": "2"})
+    assert [line.referral.pk for line in second.context["lines"]] == newest_first[50:]
+    assert not second.context["has_more"] and second.context["overdue"] == 1
+    html = _html(second)
+    assert 'href="?page=1" rel="prev"' in html and "Newer" in html and "Older" not in html
+    assert "Acknowledgement overdue since" in html and "1 referral is overdue." in html
+
+
+def test_the_referrers_list_treats_an_odd_page_as_the_first(cast, directory):
+    mine = sent(cast, directory)
+    om = client_for(cast.om)
+    for bad in ("0", "-1", "x", "", "1.5", "²", "99999999999"):  # anything odd is page 1
+        response = om.get(reverse("referrals:sent"), {"page": bad})
+        assert response.status_code == 200, bad
+        assert response.context["page"] == 1, bad
+        assert [line.referral.pk for line in response.context["lines"]] == [mine.pk], bad
+    # The inbox reads ?page= the same way ("²" is a digit to isdigit(), not to int()).
+    inbox = client_for(cast.other_partner).get(reverse("referrals:inbox"), {"page": "²"})
+    assert inbox.status_code == 200 and inbox.context["inbox"].page == 1
+    # Past the last page: nothing listed, said so, and a way back.
+    beyond = om.get(reverse("referrals:sent"), {"page": "7"})
+    assert beyond.status_code == 200 and beyond.context["lines"] == []
+    html = _html(beyond)
+    assert "There are no more open referrals you made." in html
+    assert f'href="{reverse("referrals:sent")}"' in html and 'href="?page=6" rel="prev"' in html
+    assert "You have no open referrals." not in html
+
+
+def test_the_referrers_list_queries_do_not_grow_with_its_referrals(cast, directory):
+    def one_of_each() -> None:
+        draft(cast, directory)
+        sent(cast, directory)
+        to_drugs(cast, directory, "accept")
+
+    om = client_for(cast.om)
+    one_of_each()
+    om.get(reverse("referrals:sent"))  # the first request of a session warms it up
+    with CaptureQueriesContext(connection) as three:
+        om.get(reverse("referrals:sent"))
+    for _ in range(4):
+        one_of_each()
+    with CaptureQueriesContext(connection) as fifteen:
+        response = om.get(reverse("referrals:sent"))
+    assert len(response.context["lines"]) == 15
+    assert len(fifteen) == len(three)
