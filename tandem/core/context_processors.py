@@ -53,6 +53,9 @@ def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Administration", reverse("admin:index")))
     path = request.path
     home = reverse("core:home")
+    # Transfers live under /people/ but are a tool from the home page, not a search.
+    if path.startswith(reverse("people:transfers")):
+        return [{"label": label, "url": url, "active": False} for label, url in items]
     # The longest matching link is the current section (/selection/nominations/ is
     # Nominations, not Selection).
     matching = [url for _, url in items if (path == url if url == home else path.startswith(url))]

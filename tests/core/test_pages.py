@@ -92,6 +92,19 @@ def test_nav_for_every_persona(cast):
         assert ("Find a person" in labels) == can_search, name
 
 
+def test_the_current_section_is_marked_and_transfers_are_not_a_search(cast):
+    client = signed_in_client(cast.om)
+
+    def active(url: str) -> list[str]:
+        items = client.get(url).context["nav_items"]
+        return [item["label"] for item in items if item["active"]]
+
+    assert active(reverse("people:search")) == ["Find a person"]
+    assert active(reverse("people:detail", args=[cast.person.pk])) == ["Find a person"]
+    assert active(reverse("casework:caseload")) == ["Caseload"]
+    assert active(reverse("people:transfers")) == []
+
+
 # Protocol -------------------------------------------------------------------------------
 
 
