@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from itertools import pairwise
+from itertools import combinations
 from typing import Any
 
 import pytest
@@ -27,9 +27,10 @@ from tandem.appointments.models import (
     GoodProgress,
     Participant,
 )
-from tandem.appointments.rules import LONDON
+from tandem.appointments.rules import LONDON, BookingPolicy
 from tandem.casework.models import Task
 from tandem.cohort.selectors import members_on
+from tandem.core.models import Area
 from tandem.core.reference_data import reference_data_install
 from tandem.demo.generator import generate_city
 from tandem.demo.generator.appointments import (
@@ -114,22 +115,82 @@ def test_past_appointments_have_outcomes_and_coming_ones_none(diary: Appointment
     ).exists()
 
 
-@pytest.mark.django_db
-def test_no_one_is_booked_twice_at_once(diary: AppointmentsSummary) -> None:
-    by_person: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    for person_id, start, end in Appointment.objects.filter(
+def _booking_warnings(policy: BookingPolicy) -> list[tuple[int, str, Any]]:
+    """What the booking form would have warned about in the diary, person by person: two
+    live (not cancelled) appointments sharing time, same-day appointments in different areas
+    with less than the travel time between them, ISO weeks (London) over the limit."""
+    by_person: dict[int, list[tuple[dt.datetime, dt.datetime, int]]] = defaultdict(list)
+    for person_id, start, end, area_id in Appointment.objects.filter(
         status=AppointmentStatus.BOOKED
-    ).values_list("person_id", "starts_at", "ends_at"):
-        by_person[person_id].append((start, end))
-    for slots in by_person.values():
-        slots.sort()
-        for (_, end), (start, _) in pairwise(slots):
-            assert end <= start
-        weeks = Counter(_day(start).isocalendar()[:2] for start, _ in slots)
-        assert max(weeks.values()) <= 5  # within the weekly limit
+    ).values_list("person_id", "starts_at", "ends_at", "area_id"):
+        by_person[person_id].append((start, end, area_id))
+    travel = dt.timedelta(minutes=policy.travel_minutes)
+    found: list[tuple[int, str, Any]] = []
+    for person_id, slots in sorted(by_person.items()):
+        for first, then in combinations(sorted(slots), 2):
+            if then[0] < first[1]:
+                found.append((person_id, "overlap", (first, then)))
+            elif (_day(first[0]) == _day(then[0]) and first[2] != then[2]
+                  and then[0] - first[1] < travel):  # fmt: skip
+                found.append((person_id, "travel", (first, then)))
+        weeks = Counter(_day(start).isocalendar()[:2] for start, _, _ in slots)
+        found += [
+            (person_id, "overload", (week, count))
+            for week, count in weeks.items()
+            if count > policy.max_per_week
+        ]
+    return found
+
+
+@pytest.mark.django_db
+def test_the_diary_raises_no_booking_warnings(diary: AppointmentsSummary) -> None:
+    policy = BookingPolicy.from_settings()
+    assert _booking_warnings(policy) == []
+    # As if booked anyway: one appointment over another, one too soon after it elsewhere.
+    booked = Appointment.objects.filter(status=AppointmentStatus.BOOKED)
+    first = booked.filter(kind="supervision").order_by("pk").first()
+    assert first is not None
+    later = booked.filter(person=first.person, starts_at__gt=first.ends_at).order_by("pk")
+    over, soon = later.values_list("pk", flat=True)[:2]
+    elsewhere = Area.objects.exclude(pk=first.area_id).first()
+    sid = transaction.savepoint()
+    booked.filter(pk=over).update(starts_at=first.starts_at, ends_at=first.ends_at)
+    booked.filter(pk=soon).update(
+        starts_at=first.ends_at + dt.timedelta(minutes=policy.travel_minutes - 15),
+        ends_at=first.ends_at + dt.timedelta(minutes=policy.travel_minutes + 45),
+        area=elsewhere,
+    )
+    warnings = _booking_warnings(policy)
+    transaction.savepoint_rollback(sid)
+    assert {(first.person_id, "overlap"), (first.person_id, "travel")} <= {
+        (person_id, kind) for person_id, kind, _ in warnings
+    }
     # Offices are open on working days only: no weekends, no bank holidays.
     starts = Appointment.objects.values_list("starts_at", flat=True)
     assert all(is_working_day(_day(start)) for start in starts)
+
+
+@pytest.mark.django_db
+def test_the_diary_keeps_to_the_configured_booking_rules(
+    diary: AppointmentsSummary, settings: Any
+) -> None:
+    # The default limit is reached in some weeks, so a lower one changes the diary.
+    weeks = Counter(
+        (person_id, _day(start).isocalendar()[:2])
+        for person_id, start in Appointment.objects.filter(
+            status=AppointmentStatus.BOOKED
+        ).values_list("person_id", "starts_at")
+    )
+    assert max(weeks.values()) > 3
+    settings.APPOINTMENTS_MAX_PER_WEEK = 3
+    settings.APPOINTMENTS_TRAVEL_MINUTES = 120
+    sid = transaction.savepoint()
+    _wipe()
+    tight = appointments_create(demo_organisation(), DAY, seed=SEED)
+    warnings = _booking_warnings(BookingPolicy.from_settings())
+    transaction.savepoint_rollback(sid)
+    assert warnings == []
+    assert tight.people == diary.people and 0 < tight.appointments < diary.appointments
 
 
 @pytest.mark.django_db

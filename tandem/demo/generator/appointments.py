@@ -12,7 +12,9 @@ licence or order appointments raise enforcement flags by the National Standards 
 those raised more than a few days ago carry the offender manager's decision (warning
 letters, discretion to keep the person on the scheme, now and then breach or recall). Good
 progress is recorded for some steady attenders, and contact details with consent for some
-people. A few appointments were moved or cancelled. Written in bulk (no field history:
+people. A few appointments were moved or cancelled. Every diary passes the booking rules as
+the booking form checks them, with the configured policy (no overlaps, travel time between
+areas, the weekly limit): nothing was booked anyway. Written in bulk (no field history:
 nobody edited these); calendar UIDs come from the seed, so the same seed gives the same city.
 """
 
@@ -22,6 +24,7 @@ import datetime as dt
 import random
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tandem.appointments.codes import (
@@ -45,7 +48,14 @@ from tandem.appointments.models import (
     GoodProgress,
     Participant,
 )
-from tandem.appointments.rules import LONDON, EnforcementPolicy, enforcement_level
+from tandem.appointments.rules import (
+    LONDON,
+    BookingPolicy,
+    EnforcementPolicy,
+    Slot,
+    clashes,
+    enforcement_level,
+)
 from tandem.appointments.text import day_label
 from tandem.casework.models import AssessedNeed, Task, TaskStatus
 from tandem.casework.selectors import current_leads
@@ -155,10 +165,23 @@ class _Person:
 
 @dataclass
 class _Diary:
-    """What is already booked, so that new appointments neither clash nor double-book."""
+    """What is already booked, so that new appointments neither clash nor double-book.
 
+    Each person's appointments pass the booking rules as the booking form checks them
+    (tandem.appointments.rules, with the configured policy): no overlap, the travel time
+    between areas on one day, no more than the weekly limit in an ISO week. Careful workers
+    also spread a person's week: one visit a day (a drug test and the supervision after it
+    are one visit). Named workers' half-hours are kept too.
+    """
+
+    policy: BookingPolicy
     person_days: set[tuple[int, dt.date]] = field(default_factory=set)
     worker_slots: set[tuple[int, dt.date, int]] = field(default_factory=set)
+    # The person's appointments by ISO week: all the rules look at, as overlaps and travel
+    # are within one day and the limit within one week.
+    person_weeks: dict[tuple[int, tuple[int, int]], list[Slot]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
     def free(self, person: int, worker: User | None, day: dt.date, slots: range) -> bool:
         if (person, day) in self.person_days:
@@ -169,6 +192,18 @@ class _Diary:
         self.person_days.add((person, day))
         if worker is not None:
             self.worker_slots.update((worker.pk, day, s) for s in slots)
+
+    def allowed(self, person: int, planned: Sequence[Slot]) -> bool:
+        """Whether booking `planned` one after another (all on one day) raises no warning."""
+        booked = list(self.person_weeks.get((person, planned[0].iso_week(self.policy.tz)), ()))
+        for slot in planned:
+            if clashes(slot, booked, self.policy):
+                return False
+            booked.append(slot)
+        return True
+
+    def book(self, person: int, slot: Slot) -> None:
+        self.person_weeks[(person, slot.iso_week(self.policy.tz))].append(slot)
 
 
 def demo_organisation() -> Organisation:
@@ -192,6 +227,12 @@ def demo_organisation() -> Organisation:
 def _at(day: dt.date, slot: int) -> dt.datetime:
     """Half-hour slot `slot` from 09:00 on the day, in London."""
     return dt.datetime.combine(day, dt.time(9), tzinfo=LONDON) + dt.timedelta(minutes=30 * slot)
+
+
+def _times(day: dt.date, slot: int, after: int, length: int) -> tuple[dt.datetime, dt.datetime]:
+    """From `after` quarter-hours into half-hour `slot` on the day, `length` quarter-hours."""
+    starts_at = _at(day, slot) + dt.timedelta(minutes=15 * after)
+    return starts_at, starts_at + dt.timedelta(minutes=15 * length)
 
 
 def _weighted(rng: random.Random, pairs: tuple[tuple[str, int], ...]) -> str:
@@ -268,7 +309,7 @@ def appointments_create(org: Organisation, as_of: dt.date, *, seed: int) -> Appo
     """Write the diary history of the cohort at liberty; returns what was made."""
     rng = random.Random(f"tandem-demo:{seed}:appointments")
     people = _people(org, as_of, rng)
-    diary = _Diary()
+    diary = _Diary(BookingPolicy.from_settings())
     partner_worker = {
         key: org.agencies[key].staff.filter(is_active=True, role="partner_worker")
         .order_by("pk").first()
@@ -283,31 +324,45 @@ def appointments_create(org: Organisation, as_of: dt.date, *, seed: int) -> Appo
     owner: dict[int, _Person] = {}  # id(appointment) -> person
 
     def add(p: _Person, kind: str, key: str, worker: User | None, day: dt.date, slot: int,
-            length: int, enforceable: bool, agency: Agency) -> Appointment | None:  # fmt: skip
+            length: int, enforceable: bool, agency: Agency,
+            after: int = 0) -> Appointment | None:  # fmt: skip
+        """Book `length` quarter-hours from `after` quarter-hours into half-hour `slot`."""
         if not (p.since <= day <= last_day) or not is_working_day(day):
             return None  # offices are shut at weekends and on bank holidays
         place, where = _place(org, key, p.area)
+        starts_at, ends_at = _times(day, slot, after, length)
         appointment = Appointment(
             person=p.person, agency=agency, worker=worker, kind=kind, place=place, area=where,
-            starts_at=_at(day, slot), ends_at=_at(day, slot) + dt.timedelta(minutes=15 * length),
-            enforceable=enforceable, details=DETAILS.get(kind, ""), created_by=worker or p.lead,
+            starts_at=starts_at, ends_at=ends_at, enforceable=enforceable,
+            details=DETAILS.get(kind, ""), created_by=worker or p.lead,
             uid=uuid.UUID(int=rng.getrandbits(128), version=4),
         )  # fmt: skip
         appointments.append(appointment)
         owner[id(appointment)] = p
+        diary.book(p.person.pk, Slot(starts_at, ends_at, where.pk))
         return appointment
 
     def slot_for(
-        p: _Person, worker: User | None, week: dt.date, length: int
-    ) -> tuple[dt.date, int] | None:
-        """A free weekday and half-hour in the week, for the person and the worker."""
+        p: _Person, worker: User | None, week: dt.date, length: int, key: str,
+        parts: tuple[int, ...],
+    ) -> tuple[dt.date, int] | None:  # fmt: skip
+        """A weekday and half-hour in the week free for the person and for `length`
+        quarter-hours of the worker, where the person's appointments at the agency `key`,
+        back to back and `parts` quarter-hours long, pass the booking rules."""
+        where = _place(org, key, p.area)[1]
         days = [d for d in range(5) if is_working_day(week + dt.timedelta(days=d))]
         choices = [(d, s) for d in days for s in range(14)]
         rng.shuffle(choices)
         for d, s in choices:
             day = week + dt.timedelta(days=d)
             span = range(s, s + (length + 1) // 2)
-            if diary.free(p.person.pk, worker, day, span):
+            if not diary.free(p.person.pk, worker, day, span):
+                continue
+            planned = [
+                Slot(*_times(day, s, sum(parts[:n]), part), where.pk)
+                for n, part in enumerate(parts)
+            ]
+            if diary.allowed(p.person.pk, planned):
                 diary.take(p.person.pk, worker, day, span)
                 return day, s
         return None
@@ -321,17 +376,16 @@ def appointments_create(org: Organisation, as_of: dt.date, *, seed: int) -> Appo
             if required or n % 2 == 0:
                 # Supervision, with a drug test just before it for people with a drug need.
                 length = 4 if rng.random() < 0.7 else 3  # an hour, or 45 minutes
-                found = slot_for(p, p.lead, week, length + 1)
+                test = 1 if p.drug_need else 0  # quarter-hours
+                found = slot_for(p, p.lead, week, length + 1, lead_key,
+                                 (test, length) if test else (length,))  # fmt: skip
                 if found is not None:
                     day, slot = found
-                    if p.drug_need:
-                        add(p, AppointmentKind.DRUG_TEST, lead_key, p.lead, day, slot, 1,
+                    if test:
+                        add(p, AppointmentKind.DRUG_TEST, lead_key, p.lead, day, slot, test,
                             required, lead_agency)  # fmt: skip
                     meeting = add(p, AppointmentKind.SUPERVISION, lead_key, p.lead,
-                                  day, slot, length, required, lead_agency)  # fmt: skip
-                    if meeting is not None and p.drug_need:
-                        meeting.starts_at += dt.timedelta(minutes=15)
-                        meeting.ends_at += dt.timedelta(minutes=15)
+                                  day, slot, length, required, lead_agency, after=test)  # fmt: skip
                     partners = sorted(p.engaged & {"drugs", "housing"})
                     if meeting is not None and partners and rng.random() < JOINT_SHARE:
                         key = rng.choice(partners)
@@ -347,7 +401,7 @@ def appointments_create(org: Organisation, as_of: dt.date, *, seed: int) -> Appo
                         ))  # fmt: skip
             if "drugs" in p.engaged and p.drug_need:
                 named = partner_worker["drugs"] if p.area.code in demo_areas else None
-                found = slot_for(p, named, week, 4)
+                found = slot_for(p, named, week, 4, "drugs", (4,))
                 if found is not None:
                     add(p, AppointmentKind.DRUG_TREATMENT, "drugs", named, *found, 4,
                         p.drug_requirement, org.agencies["drugs"])  # fmt: skip
@@ -356,7 +410,7 @@ def appointments_create(org: Organisation, as_of: dt.date, *, seed: int) -> Appo
                               ("ete", AppointmentKind.ETE)):  # fmt: skip
                 if key in p.engaged and n % 2 == (1 if key == "ete" else 0):
                     named = partner_worker[key] if p.area.code in demo_areas else None
-                    found = slot_for(p, named, week, 3)
+                    found = slot_for(p, named, week, 3, key, (3,))
                     if found is not None:
                         add(p, kind, key, named, *found, 3, False, org.agencies[key])
 
@@ -384,7 +438,8 @@ def appointments_create(org: Organisation, as_of: dt.date, *, seed: int) -> Appo
 
 def _moved_and_cancelled(appointments: list[Appointment], as_of: dt.date,
                          rng: random.Random) -> None:  # fmt: skip
-    """A few appointments were moved (later the same day: no new clash) or cancelled."""
+    """A few appointments were moved or cancelled. A moved one keeps its time, which is the
+    time it was moved to (bulk rows have no history of the old one), so nothing new clashes."""
     for a in appointments:
         roll = rng.random()
         if roll < CANCELLED_SHARE:
