@@ -186,12 +186,18 @@ class _Diary:
     def free(self, person: int, worker: User | None, day: dt.date, slots: range) -> bool:
         if (person, day) in self.person_days:
             return False
-        return worker is None or not any((worker.pk, day, s) in self.worker_slots for s in slots)
+        return worker is None or self.worker_free(worker, day, slots)
+
+    def worker_free(self, worker: User, day: dt.date, slots: range) -> bool:
+        return not any((worker.pk, day, s) in self.worker_slots for s in slots)
 
     def take(self, person: int, worker: User | None, day: dt.date, slots: range) -> None:
         self.person_days.add((person, day))
         if worker is not None:
-            self.worker_slots.update((worker.pk, day, s) for s in slots)
+            self.worker_take(worker, day, slots)
+
+    def worker_take(self, worker: User, day: dt.date, slots: range) -> None:
+        self.worker_slots.update((worker.pk, day, s) for s in slots)
 
     def allowed(self, person: int, planned: Sequence[Slot]) -> bool:
         """Whether booking `planned` one after another (all on one day) raises no warning."""
@@ -391,10 +397,10 @@ def appointments_create(org: Organisation, as_of: dt.date, *, seed: int) -> Appo
                         key = rng.choice(partners)
                         named = partner_worker[key] if p.area.code in demo_areas else None
                         span = range(slot, slot + 3)
-                        if named is not None and not diary.free(-1, named, day, span):
+                        if named is not None and not diary.worker_free(named, day, span):
                             named = None  # busy then: the agency comes, not that worker
                         elif named is not None:
-                            diary.take(-1, named, day, span)
+                            diary.worker_take(named, day, span)
                         participants.append(Participant(
                             appointment=meeting, agency=org.agencies[key], worker=named,
                             added_by=p.lead,
