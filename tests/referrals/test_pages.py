@@ -576,6 +576,9 @@ def test_the_referrers_list_treats_an_odd_page_as_the_first(cast, directory):
     # The inbox reads ?page= the same way ("²" is a digit to isdigit(), not to int()).
     inbox = client_for(cast.other_partner).get(reverse("referrals:inbox"), {"page": "²"})
     assert inbox.status_code == 200 and inbox.context["inbox"].page == 1
+    past = _html(client_for(cast.other_partner).get(reverse("referrals:inbox"), {"page": "7"}))
+    assert "There are no more referrals to" in past and 'href="?show=open"' in past
+    assert "No open referral to" not in past
     # Past the last page: nothing listed, said so, and a way back.
     beyond = om.get(reverse("referrals:sent"), {"page": "7"})
     assert beyond.status_code == 200 and beyond.context["lines"] == []
