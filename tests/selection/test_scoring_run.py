@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tandem.core.access import today
+from tandem.core.models import AccessAction, AccessEvent
 from tandem.people.models import Person
 from tandem.selection.models import CriteriaSet, Score, ScoringRun
 from tandem.selection.services import scoring_run_create
@@ -63,18 +64,31 @@ def test_same_data_version_and_date_give_the_same_list(offending):
     assert listing(first) == listing(second)
 
 
-def test_the_command_prints_each_area(offending):
+def test_the_command_prints_each_areas_counts_and_lists_people_only_for_a_coordinator(
+    offending, cast
+):
     out = io.StringIO()
     call_command("score", "--as-of", "2023-12-31", stdout=out)
     text = out.getvalue()
-    assert "eligible" in text and "A Area A" in text and "total" in text
+    assert "eligible" in text and "A Area A" in text
+    assert "person " not in text and "add --user USERNAME" in text
+    assert not AccessEvent.objects.filter(action=AccessAction.EXPORT).exists()
+
+    out = io.StringIO()
+    call_command("score", "--as-of", "2023-12-31", "--user", "coordinator", stdout=out)
+    text = out.getvalue()
+    assert "person " in text and "total" in text
+    event = AccessEvent.objects.get(action=AccessAction.EXPORT)
+    assert event.actor == cast.coordinator and "tandem score" in event.detail
+    assert event.result_count == text.count("person ") and event.result_count > 0
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [(["--as-of", "31/12/2023"], "YYYY-MM-DD"), (["--criteria", "nonsense"], "No such criteria"),
      (["--area", "ZZ"], "no area"), (["--as-of", (today() + dt.timedelta(days=1)).isoformat()],
-     "future")],
+     "future"), (["--user", "om"], "not an active coordinator"),
+     (["--user", "nobody"], "not an active coordinator"), (["--top", "-1"], "0 or more")],
 )  # fmt: skip
 def test_the_command_refuses_bad_input(offending, args, message):
     with pytest.raises(CommandError, match=message):
