@@ -96,13 +96,14 @@ def _accepted(cast, directory) -> Referral:
 
 
 def test_the_start_clock_waits_while_the_person_is_in_custody(cast, directory):
-    remand = people_services.episode_add(
+    sentenced_on = today() - dt.timedelta(days=10)
+    people_services.episode_add(
         actor=None, person=cast.person, kind=EpisodeKind.REMAND,
-        start_date=today() - dt.timedelta(days=40), end_date=today() - dt.timedelta(days=11),
+        start_date=today() - dt.timedelta(days=40), end_date=sentenced_on - dt.timedelta(days=1),
     )  # fmt: skip
     sentence = people_services.episode_add(
         actor=None, person=cast.person, kind=EpisodeKind.SENTENCED,
-        start_date=remand.end_date + dt.timedelta(days=1), establishment="HMP Test",
+        start_date=sentenced_on, establishment="HMP Test",
         expected_end_date=today() + dt.timedelta(days=70), sentence_months=6,
     )  # fmt: skip
     referral = _accepted(cast, directory)
