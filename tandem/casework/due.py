@@ -7,6 +7,7 @@ again by each assessment's reassessment date while either still applies.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -49,6 +50,12 @@ class Trigger:
 
     since: dt.date
     reason: str
+    # Read from the person's sentences (offending data), which not every reader may see.
+    from_offending: bool = False
+
+
+# Said instead of a reason drawn from offending data, to readers who may not read it.
+OFFENDING_REASON_WITHHELD = "Another reason comes from offending data, which is withheld"
 
 
 def _adopted_on(membership: Membership, spells: dict[int, Membership]) -> dt.date:
@@ -90,6 +97,7 @@ def triggers_on(
                     sentence.start_date,
                     f"Sentenced on {sentence.start_date:%-d %B %Y} to "
                     f"{settings.CASEWORK_LONG_SENTENCE_MONTHS} months or more",
+                    from_offending=True,
                 )
             )
     return found
@@ -103,6 +111,18 @@ class AssessmentDue:
     due_by: dt.date | None
     reasons: tuple[str, ...]
     latest: Assessment | None
+    # Those of `reasons` read from offending data.
+    offending_reasons: tuple[str, ...] = ()
+
+    def for_reader(self, reads_offending: bool) -> AssessmentDue:
+        """The same answer with the reasons the reader may see: one drawn from a sentence
+        is replaced by a note that it is withheld."""
+        if reads_offending or not self.offending_reasons:
+            return self
+        shown = tuple(r for r in self.reasons if r not in self.offending_reasons)
+        return dataclasses.replace(
+            self, reasons=(*shown, OFFENDING_REASON_WITHHELD), offending_reasons=()
+        )
 
     @property
     def label(self) -> str:
@@ -138,7 +158,9 @@ def assessment_due(
     if unmet:
         due_by = min(t.since for t in unmet) + window
         reasons = tuple(t.reason for t in unmet)
-        return AssessmentDue(OVERDUE if on > due_by else DUE, due_by, reasons, latest)
+        offending = tuple(t.reason for t in unmet if t.from_offending)
+        state = OVERDUE if on > due_by else DUE
+        return AssessmentDue(state, due_by, reasons, latest, offending)
     assert latest is not None
     due_by = latest.reassess_by
     reasons = (f"Last assessed on {latest.assessed_on:%-d %B %Y}",)

@@ -108,7 +108,7 @@ def assessments(request: HttpRequest, person_id: int) -> HttpResponse:
             memberships=list(person.memberships.all()),
             episodes=list(person.episodes.all()),
             latest=rows[0].assessment if rows else None,
-        )
+        ).for_reader(grants.can_read(Category.OFFENDING))
         _log(request, person, [Category.RISK], "assessments")
     else:
         _log(request, person, [], "assessments (risk withheld)")

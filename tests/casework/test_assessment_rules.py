@@ -10,6 +10,7 @@ from tandem.casework.dates import add_months
 from tandem.casework.due import (
     DUE,
     NOT_REQUIRED,
+    OFFENDING_REASON_WITHHELD,
     OVERDUE,
     UP_TO_DATE,
     assessment_due,
@@ -182,6 +183,12 @@ def test_a_long_sentence_requires_one_while_served_in_custody_or_on_licence_afte
     due = assessment_due(dt.date(2025, 12, 29), memberships=[], episodes=[sentence], latest=None)
     assert due.state == DUE and due.due_by == dt.date(2025, 12, 29)
     assert due.reasons == ("Sentenced on 1 December 2025 to 12 months or more",)
+    # A reader who may not read offending data is told the reason is withheld, not the
+    # sentence; the answer itself is the same.
+    shown = due.for_reader(reads_offending=False)
+    assert shown.reasons == (OFFENDING_REASON_WITHHELD,)
+    assert (shown.state, shown.due_by) == (due.state, due.due_by)
+    assert due.for_reader(reads_offending=True) == due
     assert (
         assessment_due(
             dt.date(2025, 12, 30), memberships=[], episodes=[sentence], latest=None

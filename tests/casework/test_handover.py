@@ -136,6 +136,8 @@ def test_a_partner_sees_only_their_categories_and_what_is_withheld(cast, pack):
     assert "Withheld from this copy" in html
     assert "Care plan: drugs and alcohol." in html
     assert "has not given recorded consent to share substance misuse data" in html
+    # Status and release are offending data: not even as "sent while in custody".
+    assert "In custody" not in html and "while in custody" not in html
     event = _latest(cast.partner)
     assert "substance_misuse" not in event.categories and "accommodation" in event.categories
 

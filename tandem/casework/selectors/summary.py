@@ -57,7 +57,7 @@ def casework_summary(record: PersonRecord, reader: User) -> CaseworkSummary:
         )
         due = assessment_due(
             today(), memberships=memberships, episodes=episodes, latest=latest_assessment(person)
-        )
+        ).for_reader(grants.can_read(Category.OFFENDING))
     reads_plan = rules.reads_plan(grants)
     plan = CarePlan.objects.filter(person=person).first() if reads_plan else None
     return CaseworkSummary(
