@@ -52,6 +52,10 @@ class NeedsConfirmation(ValidationError):
 # The service directory
 
 
+# More places than any partner service offers: a typing slip, and beyond what the
+# database column holds.
+MAX_CAPACITY = 100_000
+
 def _service_errors(
     *, agency: Agency | None, name: str, pathways: list[str], offer: str, contact: str,
     areas: Iterable[Area], capacity: int | None,
@@ -69,8 +73,10 @@ def _service_errors(
         errors["contact"] = "Enter how to contact the service"
     if not list(areas):
         errors["areas"] = "Choose at least one area the service covers"
-    if capacity is not None and capacity < 1:
-        errors["capacity"] = "Capacity must be at least 1, or left blank when not limited"
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        errors["capacity"] = (
+            f"Capacity must be from 1 to {MAX_CAPACITY:,}, or left blank when not limited"
+        )
     return errors
 
 

@@ -177,7 +177,11 @@ def test_errors_are_summarised_and_nothing_is_saved(cast, directory):
     assert "<title>Error: " in page
     response = client.post(reverse("referrals:service_new"), _valid(cast, capacity="0"))
     assert response.status_code == 400
-    assert "Capacity must be at least 1" in response.content.decode()
+    assert "Capacity must be from 1 to 100,000" in response.content.decode()
+    # A slip of the keyboard is refused in words, not by the database.
+    response = client.post(reverse("referrals:service_new"), _valid(cast, capacity="99999999999"))
+    assert response.status_code == 400
+    assert "Capacity must be from 1 to 100,000" in response.content.decode()
     response = client.post(reverse("referrals:service_new"), _valid(cast, capacity="lots"))
     assert "Enter the number of places as digits" in response.content.decode()
     # The same agency cannot list two services of one name.
