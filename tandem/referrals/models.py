@@ -173,10 +173,19 @@ class Referral(models.Model):
         return self.state in OPEN_STATES
 
 
+class EventKind(models.TextChoices):
+    STEP = "step", "A step in the referral's life"
+    OUTCOME = "outcome", "The outcome summary, recorded or corrected after the work ended"
+
+
 class ReferralEvent(models.Model):
-    """One step of a referral's life: the state it moved to, when, by whom, and why."""
+    """One step of a referral's life: the state it moved to, when, by whom, and why; or the
+    outcome summary recorded once the work has ended (the state stays as it was)."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(
+        max_length=10, choices=EventKind.choices, default=EventKind.STEP, db_default="step"
+    )
     state = models.CharField(max_length=20, choices=ReferralState.choices)
     at = models.DateTimeField()
     actor = models.ForeignKey(
@@ -189,6 +198,13 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"Referral event {self.pk}"
+
+    @property
+    def label(self) -> str:
+        """What happened, as the timeline and the caseload say it."""
+        if self.kind == EventKind.OUTCOME:
+            return "Outcome recorded"
+        return self.get_state_display()
 
 
 class ProgressNote(models.Model):

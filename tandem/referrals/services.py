@@ -24,6 +24,7 @@ from tandem.people.selectors import statuses_for
 from . import sharing
 from .models import (
     OPEN_STATES,
+    EventKind,
     HowReferred,
     PartnerService,
     ProgressNote,
@@ -55,6 +56,7 @@ class NeedsConfirmation(ValidationError):
 # More places than any partner service offers: a typing slip, and beyond what the
 # database column holds.
 MAX_CAPACITY = 100_000
+
 
 def _service_errors(
     *, agency: Agency | None, name: str, pathways: list[str], offer: str, contact: str,
@@ -373,9 +375,11 @@ def _version_check(referral: Referral, seen_version: int | None) -> None:
         )
 
 
-def _event(referral: Referral, state: str, actor: User | None, note: str) -> ReferralEvent:
+def _event(
+    referral: Referral, state: str, actor: User | None, note: str, kind: str = EventKind.STEP
+) -> ReferralEvent:
     return ReferralEvent.objects.create(
-        referral=referral, state=state, at=timezone.now(), actor=actor, note=note
+        referral=referral, kind=kind, state=state, at=timezone.now(), actor=actor, note=note
     )
 
 
@@ -490,7 +494,7 @@ def outcome_record(
     referral.version += 1
     referral._history_user = actor  # type: ignore[attr-defined]
     referral.save(update_fields=["outcome_summary", "version"])
-    _event(referral, referral.state, actor, f"Outcome: {referral.outcome_summary}")
+    _event(referral, referral.state, actor, referral.outcome_summary, kind=EventKind.OUTCOME)
     return referral
 
 

@@ -63,6 +63,11 @@ def test_the_whole_life_of_a_referral(cast, directory):
     assert all(e.actor_id for e in referral.events.all())
     outcome_record(actor=housing, referral=referral, outcome_summary="Tenancy signed, settled")
     assert Referral.objects.get().outcome_summary == "Tenancy signed, settled"
+    # The outcome is its own entry on the timeline, not a second "Completed".
+    last = referral.events.last()
+    assert last is not None and last.label == "Outcome recorded"
+    assert last.note == "Tenancy signed, settled" and last.state == "completed"
+    assert [e.label for e in referral.events.all()].count("Completed") == 1
     # The referrer heard of each of the receiving agency's steps.
     assert Notice.objects.filter(recipient=cast.om).count() == 4
 

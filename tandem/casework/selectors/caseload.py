@@ -284,7 +284,9 @@ def _referrals(
         referral = event.referral
         updates[referral.person_id].append(
             ReferralUpdate(
-                f"{referral.service.name} {event.get_state_display().lower()}",
+                f"{referral.service.name}: {event.label.lower()}"
+                if event.kind == "outcome"
+                else f"{referral.service.name} {event.label.lower()}",
                 event.at,
                 reverse("referrals:detail", args=[referral.pk]),
             )
