@@ -255,11 +255,9 @@ def _small_page(
 def progress(request: HttpRequest, referral_id: int) -> HttpResponse:
     """The receiving agency records how the work is going, while it is under way."""
     user, referral = _receiving_page(request, referral_id)
-    under_way = referral.state in {ReferralState.ACCEPTED, ReferralState.STARTED}
-    if request.method == "GET" and not under_way:
-        messages.info(
-            request, "Progress is recorded while the work is under way: accept the referral first"
-        )
+    refusal = services.progress_refusal(referral)
+    if request.method == "GET" and refusal:
+        messages.info(request, refusal)
         return redirect("referrals:detail", referral_id=referral.pk)
     form = ProgressForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

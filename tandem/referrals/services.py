@@ -498,6 +498,19 @@ def outcome_record(
     return referral
 
 
+def progress_refusal(referral: Referral) -> str:
+    """Why progress cannot be recorded on the referral now, or "" while the work is under
+    way (accepted or started)."""
+    if referral.state in {ReferralState.ACCEPTED, ReferralState.STARTED}:
+        return ""
+    if referral.state in {ReferralState.SENT, ReferralState.ACKNOWLEDGED}:
+        return "Progress is recorded while the work is under way: accept the referral first"
+    return (
+        f"The referral is {referral.get_state_display().lower()}: progress is recorded only "
+        "while the work is under way"
+    )
+
+
 @transaction.atomic
 def progress_record(
     *, actor: User, referral: Referral, note: str, written_on: dt.date | None = None
@@ -508,16 +521,20 @@ def progress_record(
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if not receives(actor, referral):
         raise ValidationError("Only the agency the referral is to records progress on it")
-    if referral.state not in {ReferralState.ACCEPTED, ReferralState.STARTED}:
-        raise ValidationError(
-            "Progress is recorded while the work is under way: accept the referral first"
-        )
+    refusal = progress_refusal(referral)
+    if refusal:
+        raise ValidationError(refusal)
     written_on = written_on or today()
+    accepted_on = timezone.localdate(referral.accepted_at) if referral.accepted_at else today()
     errors = {}
     if not note.strip():
         errors["note"] = "Write the progress note"
     if written_on > today():
         errors["written_on"] = "The date cannot be in the future"
+    elif written_on < accepted_on:
+        errors["written_on"] = (
+            f"The date cannot be before the referral was accepted on {accepted_on:%-d %B %Y}"
+        )
     if errors:
         raise ValidationError(errors)
     return ProgressNote.objects.create(

@@ -3,6 +3,8 @@ nothing changed, engagement opened on acceptance and closed at the end, both sid
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -46,6 +48,9 @@ def test_the_whole_life_of_a_referral(cast, directory):
     assert people_for(housing).filter(pk=cast.person.pk).exists()
     referral = referral_step(actor=housing, referral=referral, step="start")
     note = progress_record(actor=housing, referral=referral, note="Bidding on two flats")
+    with pytest.raises(ValidationError, match="before the referral was accepted"):
+        progress_record(actor=housing, referral=referral, note="Long ago",
+                        written_on=today() - dt.timedelta(days=1))  # fmt: skip
     assert note.category == "accommodation"
     referral = referral_step(actor=housing, referral=referral, step="complete",
                              outcome_summary="Tenancy signed")  # fmt: skip
