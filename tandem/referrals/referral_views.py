@@ -209,8 +209,13 @@ def step(request: HttpRequest, referral_id: int, step: str) -> HttpResponse:
             _copy_errors(form, error, ("reason",) if STEPS[step].needs_reason else ())
         else:
             messages.success(request, _done_message(done, STEPS[step]))
-            if request.POST.get("next") == "inbox":
-                return redirect("referrals:inbox")
+            # Quick steps from a list go back to it: the inbox page, or the home page
+            # (a partner worker's inbox). Only these two names, never a posted URL.
+            back = {"inbox": "referrals:inbox", "home": "core:home"}.get(
+                request.POST.get("next", "")
+            )
+            if back:
+                return redirect(back)
             return redirect("referrals:detail", referral_id=done.pk)
     _with_version(form, referral.version)
     if referral.state == ReferralState.DRAFT:

@@ -248,6 +248,10 @@ def _checked(
         errors["consent_given_on"] = "Enter the date the person gave consent to share"
     if consent_given_on is not None and consent_given_on > today():
         errors["consent_given_on"] = "The date of consent cannot be in the future"
+    elif consent_given_on is not None and consent_given_on < person.date_of_birth:
+        errors["consent_given_on"] = (
+            "The date of consent cannot be before the person was born: check the year"
+        )
     if plan_action is not None and plan_action.objective.plan.person_id != person.pk:
         errors["plan_action"] = "The care plan action belongs to someone else"
     if not errors:

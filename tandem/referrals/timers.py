@@ -135,7 +135,9 @@ def timers_tell(on: dt.date) -> int:
         recipients: list[User] = [referral.referrer, *receiving_workers(referral)]
         notice_send(
             recipients=recipients,
-            subject=f"Referral {referral.pk} to {referral.service.name}: {timer.label.lower()}",
+            # Lower-case the first word only: the month in the date keeps its capital.
+            subject=f"Referral {referral.pk} to {referral.service.name}: "
+            f"{timer.label[:1].lower()}{timer.label[1:]}",
             body=f"Tandem number {referral.person_id}: referral {referral.pk} is waiting to be "
             f"{'acknowledged' if timer.kind == 'acknowledge' else 'started'}.",
             link=reverse("referrals:detail", args=[referral.pk]),

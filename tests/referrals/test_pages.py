@@ -78,6 +78,7 @@ INVALID = {
     "no urgency": ({"urgency": ""}, "Choose how urgent the referral is"),
     "bad date": ({"consent_given_on": "31/02/2026"}, "Enter the date as day/month/year"),
     "future consent": ({"consent_given_on": "01/01/2999"}, "cannot be in the future"),
+    "consent before birth": ({"consent_given_on": "01/01/1900"}, "before the person was born"),
     "consent without date": ({"consent_given_on": ""}, "Enter the date the person gave consent"),
     "not entitled": ({"consent_categories": ["intelligence"]}, "Choose only from the kinds"),
     "no service": ({"service": "999999"}, "Choose the pathway and the service again"),
@@ -347,6 +348,15 @@ def test_quick_actions_from_the_inbox(cast, directory):
     page = housing.get(reverse("referrals:inbox"))
     assert f"Referral {referral.pk} acknowledged" in _html(page)
     assert [s.name for s in page.context["inbox"].lines[0].quick] == ["accept"]
+    # From the home page (a partner worker's inbox) the quick step comes back home.
+    home = _html(housing.get(reverse("core:home")))
+    assert 'name="next" value="home"' in home
+    response = _step(housing, referral, "accept", next="home")
+    assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    # Anything else posted as "next" is ignored: back to the referral, never elsewhere.
+    other = sent(cast, directory)
+    response = _step(housing, other, "acknowledge", next="https://example.invalid/")
+    assert response["Location"] == reverse("referrals:detail", args=[other.pk])
 
 
 def test_the_whole_life_through_the_pages(cast, directory):

@@ -59,6 +59,9 @@ def test_both_sides_are_told_once_and_the_command_prints_only_a_count(cast, dire
         told = Notice.objects.order_by("recipient__username")
         assert [n.recipient for n in told] == [cast.om, cast.other_partner]
         assert all(f"Referral {referral.pk}" in n.subject for n in told)
+        assert all(": acknowledgement overdue since " in n.subject for n in told)
+        months = [f"{dt.date(2026, m, 1):%B}" for m in range(1, 13)]
+        assert all(any(m in n.subject for m in months) for n in told)  # a capital, not "june"
         assert all(cast.person.last_name not in n.subject + n.body for n in told)
         # Idempotent: the next day's run tells nobody again.
         assert _run() == "0 overdue referrals told.\n"
