@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tandem.casework.models import PlanAction
 from tandem.casework.pathways import Pathway
+from tandem.casework.services import tasks_done_by_referral
 from tandem.core.access import grants_for, people_for, today
 from tandem.core.models import Agency, Area, Role, User
 from tandem.core.notices import notice_send
@@ -436,6 +437,8 @@ def referral_step(
     now = timezone.now()
     if step == "send":
         _send(referral, now)
+        # The referral answers the pre-release task that asked for it, if one is open.
+        tasks_done_by_referral(actor=actor, person_id=referral.person_id, pathway=referral.pathway)
     elif step in {"acknowledge", "accept"} and referral.acknowledged_at is None:
         referral.acknowledged_at = now
     if step == "accept":

@@ -109,3 +109,33 @@ def test_who_may_close_a_task(cast, in_custody):
     assert client.post(url, {"action": "done"}).status_code == 302
     third.refresh_from_db()
     assert third.status == TaskStatus.DONE and third.closed_by == cast.om
+
+
+def test_sending_the_referral_does_the_task_and_leaving_the_cohort_lapses_the_rest(
+    cast, in_custody
+):
+    from tandem.casework.pathways import Pathway
+    from tandem.casework.services import allocations_end
+    from tandem.referrals.models import PartnerService
+    from tandem.referrals.services import referral_create, referral_step
+
+    tasks_generate_for_release(in_custody)
+    service = PartnerService.objects.create(
+        agency=cast.other_partner.agency, name="Housing options", contact="0100",
+        pathways=[Pathway.ACCOMMODATION], offer="Tenancies",
+    )  # fmt: skip
+    service.areas.set([cast.area_a])
+    referral = referral_create(actor=cast.om, person=cast.person, service=service,
+                               pathway=Pathway.ACCOMMODATION, reason="No home")  # fmt: skip
+    assert Task.objects.get(kind="housing_referral").status == TaskStatus.OPEN  # a draft only
+    referral_step(actor=cast.om, referral=referral, step="send")
+    housing = Task.objects.get(kind="housing_referral")
+    assert housing.status == TaskStatus.DONE and housing.closed_by == cast.om
+    assert Task.objects.filter(status=TaskStatus.OPEN).count() == 3
+
+    allocations_end(actor=cast.coordinator, person=cast.person, end_date=today(),
+                    trigger=AllocationTrigger.EXIT)  # fmt: skip
+    lapsed = Task.objects.filter(status=TaskStatus.CANCELLED)
+    assert lapsed.count() == 3 and not Task.objects.filter(status=TaskStatus.OPEN).exists()
+    assert all(t.cancel_reason == f"Left the cohort on {today():%-d %B %Y}" for t in lapsed)
+    assert Task.objects.get(kind="housing_referral").status == TaskStatus.DONE  # kept as done

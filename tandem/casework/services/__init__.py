@@ -37,7 +37,9 @@ from .tasks import (
     task_cancel,
     task_complete,
     task_create,
+    tasks_done_by_referral,
     tasks_generate_for_release,
+    tasks_lapse,
 )
 
 __all__ = [
@@ -78,5 +80,7 @@ __all__ = [
     "task_cancel",
     "task_complete",
     "task_create",
+    "tasks_done_by_referral",
     "tasks_generate_for_release",
+    "tasks_lapse",
 ]

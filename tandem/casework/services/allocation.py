@@ -12,6 +12,7 @@ from tandem.core.models import Role, User
 from tandem.people.models import Person
 
 from ..models import Allocation, AllocationRole, AllocationTrigger
+from .tasks import tasks_lapse
 
 LEAD_AGENCY_KINDS = {"police", "probation", "prison"}
 
@@ -93,4 +94,10 @@ def allocations_end(*, actor: User | None, person: Person, end_date: dt.date, tr
     )
     for spell in spells:
         _end(spell, actor=actor, end_date=max(end_date, spell.start_date), trigger=trigger)
+    if trigger == AllocationTrigger.EXIT:
+        # Out of the cohort, nobody's caseload shows the person's tasks: close them, saying
+        # why, rather than leave them overdue with no one to act on them.
+        tasks_lapse(
+            actor=actor, person_id=person.pk, reason=f"Left the cohort on {end_date:%-d %B %Y}"
+        )
     return len(spells)

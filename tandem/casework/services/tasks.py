@@ -158,10 +158,14 @@ def _close(actor: User, task: Task, status: str, reason: str = "") -> Task:
         raise PermissionDenied
     if task.status != TaskStatus.OPEN:
         raise ValidationError({"status": "This task is already closed"})
+    return _closed(actor, task, status, reason)
+
+
+def _closed(actor: User | None, task: Task, status: str, reason: str) -> Task:
     task.status = status
     task.done_at = timezone.now()
     task.closed_by = actor
-    task.cancel_reason = reason
+    task.cancel_reason = reason[:500]
     task._history_user = actor  # type: ignore[attr-defined]
     task.save()
     return task
@@ -177,3 +181,36 @@ def task_cancel(*, actor: User, task: Task, reason: str) -> Task:
     if not reason.strip():
         raise ValidationError({"reason": "Say why the task is cancelled"})
     return _close(actor, task, TaskStatus.CANCELLED, reason.strip()[:500])
+
+
+# The pre-release task a referral on each pathway answers (the timeline's kinds).
+TASK_FOR_REFERRAL = {
+    "accommodation": "housing_referral",
+    "drugs_alcohol": "drug_treatment_continuity",
+    "ete": "ete_referral",
+}
+
+
+@transaction.atomic
+def tasks_done_by_referral(*, actor: User, person_id: int, pathway: str) -> int:
+    """Sending a referral on a pathway does the open pre-release task that asked for it
+    ("Make the housing referral"); how many were marked done."""
+    kind = TASK_FOR_REFERRAL.get(pathway)
+    if kind is None:
+        return 0
+    tasks = Task.objects.select_for_update().filter(
+        person_id=person_id, kind=kind, status=TaskStatus.OPEN
+    )
+    for task in tasks:
+        _closed(actor, task, TaskStatus.DONE, "")
+    return len(tasks)
+
+
+@transaction.atomic
+def tasks_lapse(*, actor: User | None, person_id: int, reason: str) -> int:
+    """Cancel every open task on a person's case with the reason, as when they leave the
+    cohort and nobody's caseload holds them any more; how many."""
+    tasks = Task.objects.select_for_update().filter(person_id=person_id, status=TaskStatus.OPEN)
+    for task in tasks:
+        _closed(actor, task, TaskStatus.CANCELLED, reason)
+    return len(tasks)
