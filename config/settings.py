@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so it sees the finished page first and CommonMiddleware counts its length after.
+    "tandem.core.middleware.ErrorTitleMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -281,6 +283,9 @@ APPOINTMENTS_SUGGEST_DAYS = env_int("APPOINTMENTS_SUGGEST_DAYS", 14)
 APPOINTMENTS_ENFORCEMENT_WINDOW_MONTHS = env_int("APPOINTMENTS_ENFORCEMENT_WINDOW_MONTHS", 12)
 APPOINTMENTS_WARNING_AFTER_MISSED = env_int("APPOINTMENTS_WARNING_AFTER_MISSED", 1)
 APPOINTMENTS_BREACH_AFTER_MISSED = env_int("APPOINTMENTS_BREACH_AFTER_MISSED", 2)
+# An enforcement decision is due this many working days (England and Wales bank holidays
+# excepted) after the flag is raised; the caseload shows it overdue after that.
+APPOINTMENTS_DECISION_WORKING_DAYS = env_int("APPOINTMENTS_DECISION_WORKING_DAYS", 5)
 # A missed appointment's re-engagement task is due this many days later.
 APPOINTMENTS_REENGAGEMENT_DAYS = env_int("APPOINTMENTS_REENGAGEMENT_DAYS", 2)
 # "Not engaging" (for forum agendas): this many missed appointments in so many weeks.

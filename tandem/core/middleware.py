@@ -66,3 +66,27 @@ class RequireSecondFactorMiddleware:
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse('core:second_factor')}?{query}")
         return self.get_response(request)
+
+
+class ErrorTitleMiddleware:
+    """A page showing an error summary starts its title with "Error: " (the GOV.UK pattern,
+    so screen reader users hear it first), on every form, whether or not its view says so.
+
+    The title is rendered before the form's errors are, so the template cannot know in
+    time; the finished page can."""
+
+    SUMMARY = b'class="govuk-error-summary"'
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and self.SUMMARY in response.content
+            and b"<title>Error: " not in response.content
+        ):
+            response.content = response.content.replace(b"<title>", b"<title>Error: ", 1)
+        return response

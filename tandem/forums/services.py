@@ -305,6 +305,23 @@ def decision_record(
     return decision
 
 
+def decision_problems(item: AgendaItem, values: dict[str, Any]) -> dict[str, str]:
+    """What decision_record would refuse in these values, without recording anything: for
+    a form to list every problem at once. Missing values count as empty."""
+    errors = _decision_errors(
+        item,
+        values.get("outcome") or "",
+        values.get("rationale") or "",
+        values.get("strand") or "",
+        values.get("end_reason") or "",
+        values.get("review_by"),
+    )
+    outcome = values.get("outcome") or ""
+    contact, until = values.get("post_exit_contact") or "", values.get("post_exit_until")
+    errors.update(_post_exit_errors(item.meeting, outcome, contact, until))
+    return errors
+
+
 def _decision_errors(
     item: AgendaItem,
     outcome: str,

@@ -378,6 +378,11 @@ def decide(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
         else:
             messages.success(request, "Decision recorded")
             return redirect(f"{meeting_url(meeting)}#item-{item.pk}")
+    elif request.method == "POST":
+        # List the decision's other problems now too, not one round at a time.
+        for field, text in services.decision_problems(item, form.cleaned_data).items():
+            if field in form.fields and field not in form.errors:
+                form.add_error(field, text)
     if item.person is not None and request.method == "GET":
         access_record(
             actor=_user(request),

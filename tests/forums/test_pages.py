@@ -88,7 +88,11 @@ def test_the_coordinator_decides_in_the_page_and_bad_input_changes_nothing(cast,
     assert client.get(url).status_code == 200
     bad = client.post(url, {"outcome": "adopt", "rationale": ""})
     assert bad.status_code == 400
-    assert "Record why the forum decided this" in bad.content.decode()
+    page = bad.content.decode()
+    # Every problem at once: the missing rationale and the strand adoption needs.
+    assert "Record why the forum decided this" in page
+    assert "Choose the strand the person joins" in page
+    assert "<title>Error: Record the decision" in page
     assert not Decision.objects.exists()
     good = client.post(
         url,
