@@ -21,13 +21,11 @@ from tandem.core.permissions import role_required
 
 from . import selectors
 from .directory_forms import DirectorySearchForm, ServiceForm, service_initial
-from .models import PartnerService, Referral, ReferralState
+from .models import TAKING_A_PLACE, PartnerService, Referral
 from .services import service_save
 
 # Roles that work cases: they refer people to services or are the services.
 DIRECTORY_ROLES = (Role.OFFENDER_MANAGER, Role.COORDINATOR, Role.PARTNER_WORKER, Role.VIEWER)
-# A place is taken from acceptance until the work ends.
-TAKING_A_PLACE = (ReferralState.ACCEPTED, ReferralState.STARTED)
 
 
 def _user(request: HttpRequest) -> User:

@@ -86,7 +86,8 @@ class ReferralForm(forms.Form):
     reason = forms.CharField(
         label="Why are you making the referral?",
         help_text="What the person needs from the service, and anything the service should "
-        "know before it meets them",
+        "know before it meets them. The service reads this whatever the person consented to "
+        "share: leave out health and drug details unless they consented to those below",
         max_length=5000,
         widget=forms.Textarea,
         error_messages={

@@ -92,6 +92,8 @@ ENDED_STATES = frozenset(
         ReferralState.WITHDRAWN,
     }
 )
+# A service's place is taken from acceptance until the work ends.
+TAKING_A_PLACE = frozenset({ReferralState.ACCEPTED, ReferralState.STARTED})
 
 
 class Urgency(models.TextChoices):

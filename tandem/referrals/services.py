@@ -25,6 +25,7 @@ from tandem.people.selectors import statuses_for
 from . import sharing
 from .models import (
     OPEN_STATES,
+    TAKING_A_PLACE,
     EventKind,
     HowReferred,
     PartnerService,
@@ -198,10 +199,25 @@ def _warnings(
             | Q(cocaine=TestResult.POSITIVE)
             | Q(other=TestResult.POSITIVE)
         )
+        in_treatment = Referral.objects.filter(
+            person=person, pathway=Pathway.DRUGS_ALCOHOL, state__in=TAKING_A_PLACE
+        )
         if recent_positive.exists():
             warnings.append(
                 f"{service.name} does not take clients using drugs now, and this person "
                 f"tested positive in the last {CURRENT_USE_DAYS} days"
+            )
+        elif in_treatment.exists():
+            warnings.append(
+                f"{service.name} does not take clients using drugs now, and this person is "
+                "in drug treatment: check with the service before referring"
+            )
+    if service.capacity is not None:
+        taken = Referral.objects.filter(service=service, state__in=TAKING_A_PLACE).count()
+        if taken >= service.capacity:
+            warnings.append(
+                f"{service.name} has no places free now ({taken} taken of {service.capacity}): "
+                "the referral may wait for a place"
             )
     return warnings
 

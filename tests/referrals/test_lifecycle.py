@@ -136,6 +136,26 @@ def test_wrong_route_gets_guidance_and_duplicates_a_warning(cast, directory):
     assert Referral.objects.count() == 2
 
 
+def test_a_full_service_and_one_that_will_not_take_someone_in_treatment_warn(cast, directory):
+    # In drug treatment now: the structured treatment referral accepted by the drug service.
+    treatment = _draft(cast, directory, service=directory.drugs, pathway=Pathway.DRUGS_ALCOHOL)
+    treatment = referral_step(actor=cast.om, referral=treatment, step="send")
+    referral_step(actor=cast.partner, referral=treatment, step="accept")
+    with pytest.raises(NeedsConfirmation) as warned:
+        _draft(cast, directory)
+    assert warned.value.warnings == [
+        "Housing options does not take clients using drugs now, and this person is in drug "
+        "treatment: check with the service before referring"
+    ]
+    # The drug service has one place, and it is taken: the next referral is warned.
+    directory.drugs.capacity = 1
+    directory.drugs.save()
+    with pytest.raises(NeedsConfirmation) as warned:
+        _draft(cast, directory, person=cast.person, service=directory.drugs,
+               pathway=Pathway.DRUGS_ALCOHOL)  # fmt: skip
+    assert any("has no places free now (1 taken of 1)" in w for w in warned.value.warnings)
+
+
 def test_consent_is_checked_against_the_protocol(cast, directory):
     with pytest.raises(ValidationError) as caught:
         _draft(cast, directory, consent_categories=["accommodation"])
