@@ -22,6 +22,7 @@ from tandem.core.access import today
 from tandem.core.models import Agency, Area, Role, User
 from tandem.core.notices import notice_send
 from tandem.people.models import Person
+from tandem.referrals.working_days import add_working_days, is_bank_holiday
 from tandem.selection.models import Nomination, NominationStatus
 from tandem.selection.scoring import months_before
 
@@ -121,12 +122,19 @@ def meetings_generate(*, actor: User, area: Area, from_date: dt.date, count: int
     )
     created: list[Meeting] = []
     while len(created) < count:
-        if day not in booked:
-            starts = timezone.make_aware(dt.datetime.combine(day, schedule.time))
+        # A forum due on a bank holiday meets on the next working day instead.
+        held = day
+        if is_bank_holiday(day):
+            held = add_working_days(day, 1)
+        if held not in booked:
+            starts = timezone.make_aware(dt.datetime.combine(held, schedule.time))
             meeting = Meeting(area=area, starts_at=starts, place=schedule.place)
+            if held != day:
+                meeting.moved_reason = f"{day:%A %-d %B %Y} is a bank holiday"
             _saved(meeting, actor)
             invite_agencies(meeting)
             created.append(meeting)
+            booked.add(held)
         day += dt.timedelta(days=schedule.interval_days)
     return created
 

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from tandem.casework.selectors import current_leads
@@ -47,6 +48,23 @@ def test_meetings_are_generated_fortnightly_on_the_usual_day_skipping_booked_day
     )
     assert again[0].day == days[-1] + dt.timedelta(days=14)
     assert made[0].attendance.count() == 0  # the cast's agencies do not cover area A yet
+
+
+def test_a_forum_due_on_a_bank_holiday_meets_on_the_next_working_day(cast):
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), tick=False):
+        services.schedule_set(
+            actor=cast.coordinator, area=cast.area_a, weekday=4, time=dt.time(10), place="Room 1"
+        )
+        made = services.meetings_generate(
+            actor=cast.coordinator, area=cast.area_a, from_date=dt.date(2026, 12, 11), count=3
+        )
+    # Friday 25 December is Christmas Day; Boxing Day falls on the Saturday, so Monday 28
+    # is the substitute bank holiday and the forum meets on Tuesday 29 December.
+    assert [m.day for m in made] == [
+        dt.date(2026, 12, 11), dt.date(2026, 12, 29), dt.date(2027, 1, 8),
+    ]  # fmt: skip
+    assert made[1].moved_reason == "Friday 25 December 2026 is a bank holiday"
+    assert made[0].moved_reason == ""
 
 
 def test_only_the_areas_coordinator_schedules_and_bad_input_is_refused(cast):

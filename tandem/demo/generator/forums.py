@@ -19,6 +19,7 @@ from tandem.core.access import today
 from tandem.core.models import Agency, User
 from tandem.forums import services
 from tandem.forums.models import AgendaItem, ItemKind, Meeting, MeetingStatus, Outcome
+from tandem.referrals.working_days import add_working_days, is_bank_holiday
 
 from .organisation import Organisation
 
@@ -115,6 +116,8 @@ def forums_create(org: Organisation, as_of: dt.date, *, seed: int) -> int:
         leads = org.team[code]
         for n in range(PAST_MEETINGS):
             day = first + dt.timedelta(days=14 * n)
+            if is_bank_holiday(day):  # as meetings_generate does: the next working day
+                day = add_working_days(day, 1)
             if day >= as_of:
                 break
             meeting = Meeting.objects.create(
