@@ -161,3 +161,12 @@ def test_appointments_and_attendance_show_on_the_caseload(cast):
     assert page.count("Record the outcome: Test Police") == 1
     assert page.count("Next appointment") == 1 and "(a requirement)" in page
     assert "0%" in page and "0 attended, 1 missed" in page
+    assert "Test Police: 0%" not in page  # one agency: the split would say nothing more
+    # Attended at the drug service: the rate per agency shows beside the person's.
+    drugs = appointment(-70, agency=cast.partner.agency)
+    Attendance.objects.create(
+        appointment=drugs, outcome="attended_complied", recorded_by=cast.partner,
+        recorded_agency=cast.partner.agency, recorded_at=timezone.now(),
+    )  # fmt: skip
+    page = signed_in_client(cast.om).get(reverse("casework:caseload")).content.decode()
+    assert "50%" in page and "Test Drug Service: 100%" in page and "Test Police: 0%" in page

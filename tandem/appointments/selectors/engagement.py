@@ -7,6 +7,7 @@ decide what to show through the usual access checks.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,17 @@ class AttendanceRate:
     complied: int = 0
     acceptable: int = 0
     missed: int = 0
+    # A person's outcomes split by the agency that held the appointments, by agency name
+    # (empty for an agency's own rate).
+    by_agency: tuple[tuple[str, AttendanceRate], ...] = ()
+
+    def __add__(self, other: AttendanceRate) -> AttendanceRate:
+        return AttendanceRate(
+            self.attended + other.attended,
+            self.complied + other.complied,
+            self.acceptable + other.acceptable,
+            self.missed + other.missed,
+        )
 
     @property
     def expected(self) -> int:
@@ -87,15 +99,26 @@ def _rates(rows: Iterable[Mapping[str, Any]], key: str) -> dict[int, AttendanceR
 def attendance_rates(
     person_ids: Iterable[int], since: dt.datetime | None = None
 ) -> dict[int, AttendanceRate]:
-    """Each person's recorded outcomes, in one query; people with none are absent."""
+    """Each person's recorded outcomes, overall and per agency that held the appointments,
+    in one query; people with none are absent."""
     rows = (
         _outcomes(since)
         .filter(appointment__person_id__in=list(person_ids))
-        .values("appointment__person_id")
+        .values("appointment__person_id", "appointment__agency__name")
         .annotate(**_rate_counts())
-        .order_by()
+        .order_by("appointment__person_id", "appointment__agency__name")
     )
-    return _rates(rows, "appointment__person_id")
+    per_agency: dict[int, list[tuple[str, AttendanceRate]]] = {}
+    for row in rows:
+        rate = AttendanceRate(row["attended"], row["complied"], row["acceptable"], row["missed"])
+        per_agency.setdefault(row["appointment__person_id"], []).append(
+            (row["appointment__agency__name"], rate)
+        )
+    rates = {}
+    for person_id, agencies in per_agency.items():
+        total = sum((rate for _, rate in agencies), AttendanceRate())
+        rates[person_id] = dataclasses.replace(total, by_agency=tuple(agencies))
+    return rates
 
 
 def attendance_rates_by_agency(
