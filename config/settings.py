@@ -281,9 +281,13 @@ APPOINTMENTS_CASELOAD_DAYS = env_int("APPOINTMENTS_CASELOAD_DAYS", 14)
 # suggests another weekday up to APPOINTMENTS_SUGGEST_DAYS away.
 APPOINTMENTS_TRAVEL_MINUTES = env_int("APPOINTMENTS_TRAVEL_MINUTES", 60)
 APPOINTMENTS_MAX_PER_WEEK = env_int("APPOINTMENTS_MAX_PER_WEEK", 5)
+# Appointments are booked (and moved) at most this many years ahead: a later date is a slip.
+APPOINTMENTS_BOOK_AHEAD_YEARS = env_int("APPOINTMENTS_BOOK_AHEAD_YEARS", 2)
 APPOINTMENTS_SUGGEST_DAYS = env_int("APPOINTMENTS_SUGGEST_DAYS", 14)
 # National Standards enforcement: the count of missed enforceable appointments within the
-# window (months) at which a warning should be considered, and breach action must be.
+# window (months) at which a warning should be considered, and at which breach action must
+# be considered once the person has also had a formal warning (any decision but
+# discretion) within the window of the miss (decision record 10).
 APPOINTMENTS_ENFORCEMENT_WINDOW_MONTHS = env_int("APPOINTMENTS_ENFORCEMENT_WINDOW_MONTHS", 12)
 APPOINTMENTS_WARNING_AFTER_MISSED = env_int("APPOINTMENTS_WARNING_AFTER_MISSED", 1)
 APPOINTMENTS_BREACH_AFTER_MISSED = env_int("APPOINTMENTS_BREACH_AFTER_MISSED", 2)

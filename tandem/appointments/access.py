@@ -1,9 +1,10 @@
 """Who may do what with appointments, and what a reader may see of one.
 
 Record scope comes from tandem.core.access (people_for, grants_for); this module adds the
-appointment rules on top: an agency books and changes only its own appointments, outcomes
-come from an agency that was there, and an appointment whose kind reveals a category the
-reader cannot read shows only as "Appointment — <agency>".
+appointment rules on top: an agency books and changes only its own appointments, the
+outcome comes from the agency that held the appointment (not one that joined it), and an
+appointment whose kind reveals a category the reader cannot read shows only as
+"Appointment — <agency>".
 """
 
 from __future__ import annotations
@@ -53,14 +54,28 @@ def may_change(user: User, appointment: Appointment) -> bool:
     return user.agency_id == appointment.agency_id and may_book(user, appointment.person)
 
 
+def may_merge(user: User, appointment: Appointment) -> bool:
+    """Fold the user's appointment into another agency's (join theirs, cancel this one):
+    only a voluntary one. An enforceable appointment is a requirement its own agency
+    enforces, and only the holding agency records the outcome (may_record_outcome), so it
+    stays where it is and the other agency joins it instead (appointment_join)."""
+    return not appointment.enforceable and may_change(user, appointment)
+
+
 def present_agency_ids(appointment: Appointment) -> set[int]:
-    """The holding agency and every joint participant's agency."""
+    """The holding agency and every joint participant's agency: who sees the appointment
+    in full. Recording its outcome is the holding agency's alone (may_record_outcome)."""
     return {appointment.agency_id} | {p.agency_id for p in appointment.participants.all()}
 
 
 def may_record_outcome(user: User, appointment: Appointment) -> bool:
-    """A booker of an agency that held or joined the appointment."""
-    return user.agency_id in present_agency_ids(appointment) and may_book(user, appointment.person)
+    """Record or correct the outcome: a booker of the agency that held the appointment.
+
+    Not an agency that only joined it: the outcome of an enforceable appointment can raise
+    an enforcement flag, and a requirement is for the agency holding it to enforce (issue
+    8: "by the agency that held it"). A joint participant tells the holding agency.
+    """
+    return user.agency_id == appointment.agency_id and may_book(user, appointment.person)
 
 
 def may_decide(user: User, flag: EnforcementFlag) -> bool:

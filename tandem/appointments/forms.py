@@ -1,5 +1,10 @@
 """Forms for the diary pages. They check shapes and turn a day and clock times into London
-times; the services check the rules (times to come, the same day, who may do what)."""
+times; the services check the rules (times to come, the same day, who may do what).
+
+The times forms also check that the time is still to come and within the booking limit, as
+the services do again: the page can then show every problem at once (a past date and a
+missing reason together) rather than one round at a time, in the words of the page.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,15 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from tandem.core.forms import date_field as _date
 from tandem.core.forms import text_field as _text
 from tandem.core.models import Area, User
 
 from .codes import AbsenceReason, AppointmentKind, EnforcementAction, Outcome
-from .rules import LONDON
+from .rules import LONDON, BookingPolicy, ahead_phrase, kinds_for, too_far_ahead
+from .text import kind_label
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M", "%I:%M%p", "%I%p", "%I:%M %p", "%I %p"]
 
@@ -43,6 +50,11 @@ def local_datetime(day: dt.date, clock: dt.time) -> dt.datetime:
 class TimesForm(forms.Form):
     """A day, start and end time, a place and its area: booking and moving share these."""
 
+    # What the page asks for when the time has passed or is too far ahead: "{limit}" is
+    # "the next 2 years".
+    past_message = "Book appointments for a time still to come"
+    far_message = "Book appointments within {limit}: check the year"
+
     day = _date("Date")
     starts = _time("Start time")
     ends = _time("End time")
@@ -66,10 +78,25 @@ class TimesForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        starts, ends = cleaned.get("starts"), cleaned.get("ends")
+        day, starts, ends = cleaned.get("day"), cleaned.get("starts"), cleaned.get("ends")
         if starts is not None and ends is not None and ends <= starts:
             self.add_error("ends", "The end time must be after the start time")
+        if day is not None:
+            self._check_when(day, starts)
         return cleaned
+
+    def _check_when(self, day: dt.date, starts: dt.time | None) -> None:
+        """Still to come, and not beyond the limit: the date is at fault unless it is today
+        and only the start time has passed."""
+        now = timezone.now()
+        policy = BookingPolicy.from_settings()
+        today = now.astimezone(LONDON).date()
+        if day < today:
+            self.add_error("day", self.past_message)
+        elif day == today and starts is not None and local_datetime(day, starts) <= now:
+            self.add_error("starts", self.past_message)
+        elif too_far_ahead(local_datetime(day, starts or dt.time()), now, policy):
+            self.add_error("day", self.far_message.format(limit=ahead_phrase(policy)))
 
     @property
     def starts_at(self) -> dt.datetime:
@@ -80,13 +107,30 @@ class TimesForm(forms.Form):
         return local_datetime(self.cleaned_data["day"], self.cleaned_data["ends"])
 
 
+class KindField(forms.ChoiceField):
+    """The kinds the booking agency may hold (rules.KIND_AGENCY_KINDS). A real kind it may
+    not hold, posted by hand, is refused saying so, not just "choose"."""
+
+    def validate(self, value: Any) -> None:
+        if value in AppointmentKind.values and not self.valid_value(value):
+            raise forms.ValidationError(
+                self.error_messages["not_held"],
+                code="not_held",
+                params={"kind": kind_label(value).lower()},
+            )
+        super().validate(value)
+
+
 class BookingForm(TimesForm):
-    kind = forms.ChoiceField(
+    kind = KindField(
         label="Kind of appointment",
+        help_text="Only the kinds your agency holds",
         choices=[("", "Choose a kind"), *AppointmentKind.choices],
         error_messages={
             "required": "Choose the kind of appointment",
             "invalid_choice": "Choose the kind of appointment",
+            "not_held": "Your agency does not hold %(kind)s appointments: choose a kind "
+            "from the list",
         },
     )
     worker = forms.ModelChoiceField(
@@ -117,14 +161,22 @@ class BookingForm(TimesForm):
     field_order = ["kind", "worker", "day", "starts", "ends", "place", "area", "enforceable",
                    "details", "seen"]  # fmt: skip
 
-    def __init__(self, *args: Any, workers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, workers: Any, agency_kind: str | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["worker"]
         field.queryset = workers  # type: ignore[attr-defined]
         field.label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
+        labels = dict(AppointmentKind.choices)
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a kind"),
+            *((kind, labels[kind]) for kind in kinds_for(agency_kind)),
+        ]
 
 
 class RescheduleForm(TimesForm):
+    past_message = "Move the appointment to a time still to come"
+    far_message = "Move the appointment to a time within {limit}: check the year"
+
     reason = _reason("Why is it moving?", "Say why the appointment is moving")
     seen = forms.CharField(required=False, widget=forms.HiddenInput)
 

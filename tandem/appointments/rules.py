@@ -6,6 +6,9 @@ the warnings and let the user confirm or take a suggestion. Times are aware date
 days and weeks are the partnership's local ones (Europe/London), because that is the day
 the person lives.
 
+What kind of appointment an agency may hold is data here too (KIND_AGENCY_KINDS), so the
+booking form offers only those kinds and the service can refuse the rest.
+
 Travel time is deliberately simple: one figure (APPOINTMENTS_TRAVEL_MINUTES) for any two
 different areas, none within one area. Areas are police command units a bus ride or two
 apart; a table of area-to-area times would be precise about a guess.
@@ -21,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from .codes import EnforcementLevel
+from .codes import AppointmentKind
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -46,10 +49,26 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class Custody:
+    """A spell in custody (remand or sentence) as the rules see it: its first and last day
+    (None while no end is recorded), and the expected release day if known."""
+
+    first_day: dt.date
+    last_day: dt.date | None
+    expected_release: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.first_day <= day and (self.last_day is None or day <= self.last_day)
+
+
+@dataclass(frozen=True)
 class BookingPolicy:
     travel_minutes: int = 60
     max_per_week: int = 5
     suggest_days: int = 14
+    # How far ahead an appointment may be booked or moved. Partners plan months ahead at
+    # most; a date years away is a mistyped year (03/12/9999), not a plan.
+    ahead_years: int = 2
     tz: dt.tzinfo = LONDON
 
     @classmethod
@@ -58,10 +77,64 @@ class BookingPolicy:
             travel_minutes=int(getattr(settings, "APPOINTMENTS_TRAVEL_MINUTES", 60)),
             max_per_week=int(getattr(settings, "APPOINTMENTS_MAX_PER_WEEK", 5)),
             suggest_days=int(getattr(settings, "APPOINTMENTS_SUGGEST_DAYS", 14)),
+            ahead_years=int(getattr(settings, "APPOINTMENTS_BOOK_AHEAD_YEARS", 2)),
         )
 
 
+def latest_start(now: dt.datetime, policy: BookingPolicy) -> dt.datetime:
+    """The latest time an appointment may start: `ahead_years` from now."""
+    return add_months(now, 12 * policy.ahead_years)
+
+
+def too_far_ahead(starts_at: dt.datetime, now: dt.datetime, policy: BookingPolicy) -> bool:
+    return starts_at > latest_start(now, policy)
+
+
+def ahead_phrase(policy: BookingPolicy) -> str:
+    """ "the next 2 years", or "the next year": the limit as a message says it."""
+    years = policy.ahead_years
+    return "the next year" if years == 1 else f"the next {years} years"
+
+
+# Which agencies hold which kinds -------------------------------------------------------
+
+# The agency kinds whose offender managers lead cases. Plain strings, as in
+# tandem.casework.services.allocation.LEAD_AGENCY_KINDS, which this must match (a test
+# checks), so that these rules need no models.
+OFFENDER_MANAGER_AGENCY_KINDS = frozenset({"police", "probation", "prison"})
+DRUG_SERVICE_AGENCY_KINDS = frozenset({"dip", "drug_treatment"})
+
+# The agency kinds that may hold each kind of appointment; None for any agency. Only an
+# offender manager's agency supervises: a drug service booking "supervision" would read on
+# the person's printed diary as a meeting with their offender manager.
+KIND_AGENCY_KINDS: dict[str, frozenset[str] | None] = {
+    AppointmentKind.SUPERVISION: OFFENDER_MANAGER_AGENCY_KINDS,
+    AppointmentKind.DRUG_TREATMENT: DRUG_SERVICE_AGENCY_KINDS,
+    # Offender managers test too, often just before supervision.
+    AppointmentKind.DRUG_TEST: DRUG_SERVICE_AGENCY_KINDS | OFFENDER_MANAGER_AGENCY_KINDS,
+    AppointmentKind.HOUSING: frozenset({"housing_authority", "social_landlord"}),
+    AppointmentKind.ETE: frozenset({"ete"}),
+    # Offender managers mentor informally; mentoring charities do it as their work.
+    AppointmentKind.MENTORING: frozenset({"mentoring"}) | OFFENDER_MANAGER_AGENCY_KINDS,
+    AppointmentKind.OTHER: None,
+}
+
+
+def may_hold(agency_kind: str | None, kind: str) -> bool:
+    """Whether an agency of this kind may hold an appointment of this kind."""
+    if kind not in KIND_AGENCY_KINDS:
+        return False
+    allowed = KIND_AGENCY_KINDS[kind]
+    return allowed is None or agency_kind in allowed
+
+
+def kinds_for(agency_kind: str | None) -> list[str]:
+    """The kinds an agency of this kind may hold, in the vocabulary's order."""
+    return [kind for kind in AppointmentKind.values if may_hold(agency_kind, kind)]
+
+
 class ClashKind(StrEnum):
+    CUSTODY = "custody"
     OVERLAP = "overlap"
     TRAVEL = "travel"
     OVERLOAD = "overload"
@@ -69,7 +142,8 @@ class ClashKind(StrEnum):
 
 @dataclass(frozen=True)
 class Clash:
-    """One thing wrong with a proposed time: with which appointment, or how many in the week."""
+    """One thing wrong with a proposed time: with which appointment, how many in the week,
+    or the custody spell the person is in that day."""
 
     kind: ClashKind
     other: Slot | None = None
@@ -77,6 +151,7 @@ class Clash:
     # the proposed one included.
     minutes: int = 0
     count: int = 0
+    custody: Custody | None = None
 
 
 def _gap_minutes(a: Slot, b: Slot) -> float:
@@ -117,13 +192,26 @@ def weekly_overload(new: Slot, existing: Iterable[Slot], policy: BookingPolicy) 
     return None
 
 
-def clashes(new: Slot, existing: Sequence[Slot], policy: BookingPolicy) -> list[Clash]:
-    """Everything wrong with the proposed time, overlaps first.
+def in_custody(new: Slot, custody: Iterable[Custody], policy: BookingPolicy) -> Clash | None:
+    """A clash when the person is in custody on the proposed day: the spell that began
+    last, as a sentence often follows remand without a day's liberty between."""
+    day = new.local_day(policy.tz)
+    spells = sorted((c for c in custody if c.covers(day)), key=lambda c: c.first_day)
+    return Clash(ClashKind.CUSTODY, custody=spells[-1]) if spells else None
+
+
+def clashes(
+    new: Slot, existing: Sequence[Slot], policy: BookingPolicy, custody: Sequence[Custody] = ()
+) -> list[Clash]:
+    """Everything wrong with the proposed time: custody first (nothing else matters if the
+    person cannot come), then overlaps, travel and the weekly limit.
 
     `existing` holds the person's other live appointments: not cancelled, and not the
-    appointment being rescheduled.
+    appointment being rescheduled; `custody` the person's custody spells around the day.
     """
-    found = overlaps(new, existing) + travel_clashes(new, existing, policy)
+    held = in_custody(new, custody, policy)
+    found = [held] if held is not None else []
+    found += overlaps(new, existing) + travel_clashes(new, existing, policy)
     overload = weekly_overload(new, existing, policy)
     if overload is not None:
         found.append(overload)
@@ -156,12 +244,18 @@ def _moved_to(slot: Slot, day: dt.date, tz: dt.tzinfo) -> Slot:
 
 
 def suggest_day(
-    new: Slot, existing: Sequence[Slot], policy: BookingPolicy, *, not_before: dt.datetime
+    new: Slot,
+    existing: Sequence[Slot],
+    policy: BookingPolicy,
+    *,
+    not_before: dt.datetime,
+    custody: Sequence[Custody] = (),
 ) -> Slot | None:
     """The nearest weekday, at the same time, with no clash at all; later days win ties.
 
     Only weekdays are offered (partner services keep office hours), never a time before
-    `not_before` (now), and nothing further than the policy's suggest_days.
+    `not_before` (now) nor beyond the booking limit from it, never a day in custody, and
+    nothing further than the policy's suggest_days.
     """
     day = new.local_day(policy.tz)
     for distance in range(1, policy.suggest_days + 1):
@@ -170,9 +264,11 @@ def suggest_day(
             if candidate_day.weekday() >= 5:
                 continue
             candidate = _moved_to(new, candidate_day, policy.tz)
-            if candidate.starts_at < not_before:
+            if candidate.starts_at < not_before or too_far_ahead(
+                candidate.starts_at, not_before, policy
+            ):
                 continue
-            if not clashes(candidate, existing, policy):
+            if not clashes(candidate, existing, policy, custody):
                 return candidate
     return None
 
@@ -231,16 +327,3 @@ def misses_in_window(
         if start <= at <= end:
             best = max(best, sum(1 for t in times if start <= t <= end))
     return best
-
-
-def enforcement_level(
-    missed: Iterable[dt.datetime], at: dt.datetime, policy: EnforcementPolicy
-) -> tuple[EnforcementLevel | None, int]:
-    """The level a miss at `at` reaches given the person's other missed enforceable
-    appointments, and the count that decided it."""
-    count = misses_in_window(missed, at, policy)
-    if count >= policy.breach_after:
-        return EnforcementLevel.BREACH, count
-    if count >= policy.warning_after:
-        return EnforcementLevel.WARNING, count
-    return None, count

@@ -19,8 +19,8 @@ from tandem.core.models import Agency, Area, User
 from tandem.core.notices import notice_send
 from tandem.people.models import Person
 
-from . import enforcement
-from .access import agency_id_of, may_book, may_change, may_record_outcome
+from . import enforcement, rules
+from .access import agency_id_of, may_book, may_change, may_merge, may_record_outcome
 from .codes import MISSED_OUTCOMES, AbsenceReason, AppointmentKind, AppointmentStatus, Outcome
 from .models import Appointment, Attendance, Participant
 from .rules import LONDON
@@ -37,7 +37,9 @@ class BookingWarnings(ValidationError):
         self.check = check
 
 
-def _validate_time(starts_at: dt.datetime, ends_at: dt.datetime, errors: dict[str, str]) -> None:
+def _validate_time(
+    starts_at: dt.datetime, ends_at: dt.datetime, errors: dict[str, str], *, moving: bool = False
+) -> None:
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         errors["starts_at"] = "Give the time with its time zone"
         return
@@ -45,8 +47,14 @@ def _validate_time(starts_at: dt.datetime, ends_at: dt.datetime, errors: dict[st
         errors["ends_at"] = "The appointment must end after it starts"
     elif starts_at.astimezone(LONDON).date() != ends_at.astimezone(LONDON).date():
         errors["ends_at"] = "An appointment starts and ends on the same day"
+    what = "Move the appointment to" if moving else "Book appointments for"
+    policy = rules.BookingPolicy.from_settings()
     if starts_at <= timezone.now():
-        errors["starts_at"] = "Book appointments for a time still to come"
+        errors["starts_at"] = f"{what} a time still to come"
+    elif rules.too_far_ahead(starts_at, timezone.now(), policy):
+        # Also keeps the booking checks clear of dates past the end of the calendar.
+        where = "Move the appointment to a time within" if moving else "Book appointments within"
+        errors["starts_at"] = f"{where} {rules.ahead_phrase(policy)}: check the year"
 
 
 def _validate_place(place: str, errors: dict[str, str]) -> str:
@@ -105,6 +113,11 @@ def appointment_book(
     errors: dict[str, str] = {}
     if kind not in AppointmentKind.values:
         errors["kind"] = "Choose the kind of appointment"
+    elif not rules.may_hold(actor.agency.kind if actor.agency else None, kind):
+        errors["kind"] = (
+            f"Your agency does not hold {AppointmentKind(kind).label.lower()} appointments: "
+            "choose a kind from the list"
+        )
     place = _validate_place(place, errors)
     _validate_time(starts_at, ends_at, errors)
     _validate_worker(worker, actor.agency_id, errors)
@@ -194,9 +207,31 @@ def appointment_join(
 @transaction.atomic
 def appointment_merge(*, actor: User, appointment: Appointment, into: Appointment) -> Participant:
     """Fold the actor's own appointment into another agency's with the person: join that
-    one (with the same worker) and cancel this one, saying why."""
+    one (with the same worker) and cancel this one, saying why.
+
+    Only a voluntary appointment folds. The joint appointment is `into`, held by the other
+    agency, and only the holding agency records outcomes: folding an enforceable
+    appointment away would either lose the requirement (the joint one shows "Voluntary")
+    or hand its enforcement to an agency whose requirement it is not. So that is refused,
+    changing nothing, and the user is told to have the other agency join theirs instead.
+    Folding a voluntary appointment into an enforceable one keeps the requirement with the
+    agency holding it, so the joint appointment is enforceable whenever either was.
+    """
+    appointment = _lock(appointment)
+    if not may_change(actor, appointment):
+        raise PermissionDenied
     if appointment.person_id != into.person_id:
         raise ValidationError({"into": "Both appointments must be with the same person"})
+    if not may_merge(actor, appointment):
+        raise ValidationError(
+            {
+                "appointment": "This appointment is a licence or order requirement, so it "
+                f"stays with {appointment.agency.name}: only the agency holding an "
+                "appointment records whether the person came. Instead of joining "
+                f"{into.agency.name}'s appointment, ask them to join this one (or invite "
+                "their worker to it)."
+            }
+        )
     participant = appointment_join(
         actor=actor, appointment=into, agency=appointment.agency, worker=appointment.worker
     )
@@ -233,11 +268,23 @@ def appointment_reschedule(
         errors["appointment"] = "The outcome is recorded: this appointment happened"
     if not reason.strip():
         errors["reason"] = "Say why the appointment is moving"
-    _validate_time(starts_at, ends_at, errors)
+    _validate_time(starts_at, ends_at, errors, moving=True)
     new_place = _validate_place(place, errors) if place is not None else appointment.place
+    new_area = area or appointment.area
+    # Moving to the time it already has (and the same place) is no change: saving it would
+    # put a change on the record, raise the calendar sequence and tell everyone present.
+    # The same time at a new place is a real change, so that may go ahead.
+    if (
+        "starts_at" not in errors
+        and (starts_at, ends_at) == (appointment.starts_at, appointment.ends_at)
+        and (new_place, new_area.pk) == (appointment.place, appointment.area_id)
+    ):
+        errors["starts_at"] = (
+            "The new time is the same as the current one: choose another time, or leave "
+            "the appointment as it is"
+        )
     if errors:
         raise ValidationError(errors)
-    new_area = area or appointment.area
     _lock_person(appointment.person)
     check = booking_check(
         actor,
@@ -310,6 +357,8 @@ def _validate_outcome(outcome: str, absence_reason: str, note: str) -> None:
 
 
 def _outcome_target(actor: User, appointment: Appointment) -> Appointment:
+    """The appointment, locked, once the actor may record or correct its outcome: the
+    holding agency only, whether recording or correcting, after the start."""
     appointment = _lock(appointment)
     if not may_record_outcome(actor, appointment):
         raise PermissionDenied
@@ -331,7 +380,8 @@ def outcome_record(
     absence_reason: str = "",
     note: str = "",
 ) -> Attendance:
-    """Record what happened, once, after the start, by an agency that held or joined it.
+    """Record what happened, once, after the start, by the agency that held it (not one
+    that only joined it: access.may_record_outcome).
 
     A missed appointment creates a re-engagement task for the offender manager and, when
     enforceable, may raise an enforcement flag (tandem.appointments.enforcement).

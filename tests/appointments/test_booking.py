@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tandem.appointments.codes import AppointmentKind, AppointmentStatus
 from tandem.appointments.models import Appointment, Participant
@@ -16,9 +20,11 @@ from tandem.appointments.services import (
     appointment_reschedule,
 )
 from tandem.core.models import AgencyKind, Notice, Role
+from tandem.people import services as people_services
+from tandem.people.models import EpisodeKind
 
 from ..factories import AgencyFactory, UserFactory
-from .conftest import at, book
+from .conftest import MONDAY, at, book
 
 DRUGS = AppointmentKind.DRUG_TREATMENT
 
@@ -251,3 +257,83 @@ def test_cancel(cast):
                                ends_at=at(2, "11:00"), reason="Back on")  # fmt: skip
     # A cancelled appointment no longer clashes.
     book(cast.partner, cast.person, kind=DRUGS)
+
+
+# Custody ---------------------------------------------------------------------------------
+
+
+def _in_custody(cast, *, expected: dt.date | None = None, kind: str = EpisodeKind.REMAND):
+    """The person remanded three weeks ago, expected out on `expected` (if known)."""
+    return people_services.episode_add(
+        actor=None, person=cast.person, kind=kind, start_date=MONDAY - dt.timedelta(days=21),
+        expected_end_date=expected, establishment="HMP Test",
+    )  # fmt: skip
+
+
+def _check(actor, cast, days: int = 1, start: str = "10:00", end: str = "11:00"):
+    return booking_check(
+        actor, cast.person, starts_at=at(days, start), ends_at=at(days, end), area=cast.area_a
+    )
+
+
+def test_booking_warns_that_the_person_is_in_custody_that_day(cast):
+    _in_custody(cast, expected=MONDAY + dt.timedelta(days=4))  # out on Friday 6 March
+    check = _check(cast.om, cast)
+    (warning,) = check.warnings
+    assert warning.code == "custody" and warning.appointment_id is None
+    assert warning.message.startswith(
+        "Jordan O'Neil-Smith is in custody on Tuesday 3 March 2026 "
+        "(expected release Friday 6 March 2026)"
+    )
+    # The nearest day with no clash is the release day itself.
+    assert [s.starts_at for s in check.suggestions] == [at(4, "10:00")]
+    # The release day and after: free to come.
+    assert _check(cast.om, cast, days=4).ok and _check(cast.om, cast, days=8).ok
+    # Refused until confirmed, like every other warning.
+    with pytest.raises(BookingWarnings):
+        book(cast.om, cast.person)
+    assert book(cast.om, cast.person, confirm=True).starts_at == at(1, "10:00")
+
+
+def test_custody_without_an_expected_release_says_so_not_a_date(cast):
+    _in_custody(cast, kind=EpisodeKind.SENTENCED)
+    (warning,) = _check(cast.om, cast, days=30).warnings
+    assert "is in custody on Wednesday 1 April 2026:" in warning.message
+    assert "expected release" not in warning.message
+
+
+def test_custody_after_the_expected_release_passed_unrecorded_still_warns(cast):
+    _in_custody(cast, expected=MONDAY - dt.timedelta(days=1))
+    (warning,) = _check(cast.om, cast).warnings
+    assert "release was expected on Sunday 1 March 2026 but is not recorded" in warning.message
+
+
+def test_no_custody_warning_after_release_or_before_custody(cast):
+    episode = _in_custody(cast)
+    people_services.episode_end(actor=None, episode=episode, end_date=MONDAY - dt.timedelta(days=1))
+    assert _check(cast.om, cast).ok
+
+
+def test_custody_is_named_only_to_readers_of_offending_data(cast):
+    _in_custody(cast, expected=MONDAY + dt.timedelta(days=30))
+    (warning,) = _check(cast.partner, cast).warnings  # the drug service: no offending data
+    assert warning.code == "custody"
+    assert warning.message == (
+        "The person may not be free to come on Tuesday 3 March 2026: check with their "
+        "offender manager before booking."
+    )
+
+
+def test_the_booking_check_reads_a_fixed_number_of_queries(cast):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            _check(cast.om, cast, days=2)
+        return len(captured)
+
+    book(cast.partner, cast.person, days=1, kind=DRUGS)
+    queries()  # the reader's protocol settles on the first check
+    few = queries()
+    for day in (3, 4, 5):
+        book(cast.partner, cast.person, days=day, kind=DRUGS, confirm=True)
+    _in_custody(cast, expected=MONDAY + dt.timedelta(days=3))
+    assert queries() == few

@@ -5,6 +5,7 @@ events; bounded queries."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -20,6 +21,7 @@ from tandem.appointments.codes import (
     FlagStatus,
     Outcome,
 )
+from tandem.appointments.enforcement import enforcement_decide
 from tandem.appointments.models import (
     Appointment,
     Attendance,
@@ -31,9 +33,11 @@ from tandem.appointments.models import (
 from tandem.appointments.services import appointment_join, outcome_record
 from tandem.core.categories import Category
 from tandem.core.models import AccessAction, AccessEvent
+from tandem.people import services as people_services
+from tandem.people.models import EpisodeKind
 
 from ..personas import signed_in_client
-from .conftest import at, book
+from .conftest import MONDAY, at, book
 
 DRUGS = AppointmentKind.DRUG_TREATMENT
 
@@ -72,8 +76,8 @@ def test_diary_shows_every_agency_week_by_week_with_outcomes_and_joint(cast, clo
     assert "Voluntary" in text and "Joint" in text
     assert f"with {escape(cast.om.display_name)} (Test Police)" in text
     assert "100% of appointments kept" in text
-    # The police joined the drug appointment, so the police may record its outcome later.
-    assert reverse("appointments:outcome", args=[treatment.pk]) not in text  # not started
+    # The police joined the drug appointment; its outcome is the drug service's to record.
+    assert reverse("appointments:outcome", args=[treatment.pk]) not in text
     event = AccessEvent.objects.filter(action=AccessAction.VIEW_PERSON).latest("at")
     assert event.person == cast.person and event.detail == "appointments diary"
     assert set(event.categories) == {
@@ -116,6 +120,64 @@ def test_the_diary_pages_through_weeks(cast):
     assert client.get(url, {"from": "nonsense"}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "given", ["9999-12-01", "9999-12-31", "0001-01-01", "31/12/9999", "2031-06-01", "2020-12-31"]
+)
+def test_a_start_out_of_the_diarys_reach_shows_the_usual_weeks_and_says_why(cast, given):
+    book(cast.om, cast.person)
+    response = signed_in_client(cast.om).get(
+        reverse("appointments:diary", args=[cast.person.pk]), {"from": given}
+    )
+    text = _text(response)
+    assert response.status_code == 200
+    assert "The diary goes back and forward 5 years from today: check the year" in text
+    # The last four weeks and the next four, as without ?from=.
+    assert "Week beginning Monday 2 February 2026" in text
+    assert "Week beginning Monday 23 March 2026" in text
+    assert "Offender manager supervision" in text
+
+
+def test_a_start_that_is_not_a_date_says_so(cast):
+    url = reverse("appointments:diary", args=[cast.person.pk])
+    text = _text(signed_in_client(cast.om).get(url, {"from": "31/02/2026"}))
+    assert "The date to start from was not a date" in text
+    assert "Week beginning Monday 2 February 2026" in text
+    assert "The date to start from" not in _text(signed_in_client(cast.om).get(url))
+
+
+def test_the_diary_pages_to_the_ends_of_its_reach_and_no_further(cast):
+    client = signed_in_client(cast.om)
+    url = reverse("appointments:diary", args=[cast.person.pk])
+    far = _text(client.get(url, {"from": "2030-12-02"}))  # nearly five years on
+    assert "Week beginning Monday 2 December 2030" in far and "check the year" not in far
+    assert 'rel="next"' in far and 'rel="prev"' in far
+    later = re.search(r'href="\?from=([0-9-]+)" rel="next"', far)
+    assert later is not None and later.group(1) == "2031-01-06"  # the last eight weeks
+    last = _text(client.get(url, {"from": later.group(1)}))
+    assert "check the year" not in last
+    assert 'rel="next"' not in last and 'rel="prev"' in last
+    first = _text(client.get(url, {"from": "2021-03-08"}))
+    assert "Week beginning Monday 8 March 2021" in first
+    earlier = re.search(r'href="\?from=([0-9-]+)" rel="prev"', first)
+    assert earlier is not None
+    assert 'rel="prev"' not in _text(client.get(url, {"from": earlier.group(1)}))
+
+
+def test_table_captions_keep_the_capitals_of_days_and_months(cast):
+    book(cast.om, cast.person)
+    text = _text(signed_in_client(cast.om).get(reverse("appointments:diary",
+                                                       args=[cast.person.pk])))  # fmt: skip
+    assert "Appointments in the week beginning Monday 2 March 2026</caption>" in text
+
+
+@pytest.mark.parametrize("period", ["9999-12-31", "0001-01-01", "x"])
+def test_attendance_takes_no_dates_from_the_url(cast, period):
+    response = signed_in_client(cast.coordinator).get(
+        reverse("appointments:attendance"), {"period": period, "from": period}
+    )
+    assert response.status_code == 200 and "the last 12 months" in _text(response)
+
+
 def _diary_queries(client, person) -> int:
     url = reverse("appointments:diary", args=[person.pk])
     client.get(url)  # sessions and the like settle on the first request
@@ -135,7 +197,8 @@ def test_diary_queries_are_bounded(cast, clock, housing_worker):
         appointment_join(actor=cast.om, appointment=meeting, agency=cast.om.agency, worker=cast.om)
     clock.move_to(at(6, "12:00"))
     for meeting in cast.person.appointments.filter(starts_at__lt=at(6, "00:00")):
-        outcome_record(actor=cast.om, appointment=meeting, outcome=Outcome.FAILED_TO_ATTEND)
+        holder = cast.om if meeting.agency_id == cast.om.agency_id else cast.partner
+        outcome_record(actor=holder, appointment=meeting, outcome=Outcome.FAILED_TO_ATTEND)
     # Days later: sign in afresh (the sessions have timed out).
     om, housing = signed_in_client(cast.om), signed_in_client(housing_worker)
     GoodProgress.objects.create(
@@ -180,6 +243,9 @@ def test_booking_form_books_for_the_users_agency(cast):
         ({"starts": "25:00"}, "Enter the time like 09:30"),
         ({"ends": "09:00"}, "The end time must be after the start time"),
         ({"day": "01/03/2026"}, "Book appointments for a time still to come"),
+        ({"day": "02/03/2026", "starts": "07:30"}, "Book appointments for a time still to come"),
+        ({"day": "03/12/9999"}, "Book appointments within the next 2 years: check the year"),
+        ({"day": "03/03/2028"}, "Book appointments within the next 2 years: check the year"),
         ({"place": ""}, "Enter where the appointment is"),
         ({"kind": "tea"}, "Choose the kind of appointment"),
         ({"worker": "999999"}, "Choose a worker of your agency"),
@@ -223,6 +289,132 @@ def test_an_overlap_warns_offers_alternatives_and_saves_nothing_until_confirmed(
     assert booked.status_code == 302 and Appointment.objects.count() == 2
     second = Appointment.objects.latest("pk")
     assert second.history.first().history_change_reason == "Booked with warnings confirmed: overlap"
+
+
+def test_the_booking_limit_is_a_setting(cast, settings):
+    settings.APPOINTMENTS_BOOK_AHEAD_YEARS = 1
+    client = signed_in_client(cast.om)
+    url = reverse("appointments:book", args=[cast.person.pk])
+    refused = client.post(url, _booking(cast, day="03/03/2027"))
+    assert refused.status_code == 400
+    assert "Book appointments within the next year: check the year" in _text(refused)
+    assert client.post(url, _booking(cast, day="01/03/2027")).status_code == 302
+    assert Appointment.objects.get().starts_at.year == 2027
+
+
+def test_the_warnings_banner_takes_focus_when_it_appears(cast):
+    book(cast.om, cast.person)
+    response = signed_in_client(cast.partner).post(
+        reverse("appointments:book", args=[cast.person.pk]),
+        _booking(cast, kind=DRUGS, starts="10:30", ends="11:30"),
+    )
+    banner = re.search(r'<div class="govuk-notification-banner"[^>]*>', response.content.decode())
+    assert banner is not None
+    # GOV.UK Frontend's notification banner focuses itself when its role is "alert".
+    assert 'role="alert"' in banner.group(0)
+    assert 'data-module="govuk-notification-banner"' in banner.group(0)
+
+
+def test_the_kinds_offered_are_the_agencys(cast):
+    def kinds(user) -> list[str]:
+        page = signed_in_client(user).get(reverse("appointments:book", args=[cast.person.pk]))
+        select = re.search(r'<select[^>]*name="kind".*?</select>', page.content.decode(), re.S)
+        assert select is not None
+        return re.findall(r'<option value="([^"]+)"', select.group(0))
+
+    assert kinds(cast.partner) == ["drug_treatment", "drug_test", "other"]
+    assert kinds(cast.om) == ["supervision", "drug_test", "mentoring", "other"]
+
+
+def test_a_kind_the_agency_does_not_hold_is_refused_on_the_field(cast):
+    client = signed_in_client(cast.partner)
+    url = reverse("appointments:book", args=[cast.person.pk])
+    response = client.post(url, _booking(cast, kind=AppointmentKind.SUPERVISION))
+    text = _text(response)
+    assert response.status_code == 400
+    message = (
+        "Your agency does not hold offender manager supervision appointments: choose a kind "
+        "from the list"
+    )
+    assert f'<a href="#id_kind">{message}</a>' in text  # the summary links to the field
+    assert not Appointment.objects.exists()
+    assert client.post(url, _booking(cast, kind=AppointmentKind.DRUG_TEST)).status_code == 302
+
+
+def test_booking_warns_when_the_person_is_in_custody(cast):
+    people_services.episode_add(
+        actor=None, person=cast.person, kind=EpisodeKind.SENTENCED,
+        start_date=MONDAY - dt.timedelta(days=60), expected_end_date=MONDAY + dt.timedelta(days=9),
+    )  # fmt: skip
+    client = signed_in_client(cast.om)
+    url = reverse("appointments:book", args=[cast.person.pk])
+    response = client.post(url, _booking(cast))
+    text = _text(response)
+    assert response.status_code == 200 and "Check before booking" in text
+    assert (
+        f"{escape(cast.person.full_name)} is in custody on Tuesday 3 March 2026 "
+        "(expected release Wednesday 11 March 2026)"
+    ) in text
+    assert "Book on Wednesday 11 March 2026 instead" in text
+    assert not Appointment.objects.exists()
+    seen = re.search(r'name="seen" value="([^"]*)"', response.content.decode())
+    assert seen is not None and seen.group(1) == "custody:"
+
+
+def test_book_anyway_after_a_change_to_a_clear_time_books(cast):
+    book(cast.om, cast.person)
+    client = signed_in_client(cast.partner)
+    url = reverse("appointments:book", args=[cast.person.pk])
+    data = _booking(cast, kind=DRUGS, starts="10:30", ends="11:30")
+    warned = client.post(url, data)
+    seen = re.search(r'name="seen" value="([^"]*)"', warned.content.decode())
+    assert seen is not None and seen.group(1)
+    # The user moves it to the afternoon, then presses "Book anyway".
+    changed = {**data, "starts": "14:00", "ends": "15:00", "seen": seen.group(1), "confirm": "1"}
+    booked = client.post(url, changed)
+    assert booked.status_code == 302
+    mine = Appointment.objects.get(agency=cast.partner.agency)
+    assert mine.starts_at == at(1, "14:00")
+    assert mine.history.first().history_change_reason is None  # no warnings to confirm
+
+
+def test_book_anyway_after_a_change_to_another_clash_shows_the_new_warnings(cast):
+    book(cast.om, cast.person)
+    thursday = book(cast.om, cast.person, days=3)
+    client = signed_in_client(cast.partner)
+    url = reverse("appointments:book", args=[cast.person.pk])
+    data = _booking(cast, kind=DRUGS, starts="10:30", ends="11:30")
+    warned = client.post(url, data)
+    seen = re.search(r'name="seen" value="([^"]*)"', warned.content.decode())
+    assert seen is not None
+    changed = {**data, "day": "05/03/2026", "seen": seen.group(1), "confirm": "1"}
+    response = client.post(url, changed)
+    text = _text(response)
+    assert response.status_code == 200
+    assert "The warnings have changed since you last checked" in text
+    assert "This overlaps the offender manager supervision appointment" in text
+    assert "Thursday 5 March 2026, 10:00 to 11:00" in text
+    assert "Book on Friday 6 March 2026 instead" in text
+    assert f'name="seen" value="overlap:{thursday.pk}"' in response.content.decode()
+    assert Appointment.objects.count() == 2
+    # Confirming these books it.
+    again = client.post(url, {**changed, "seen": f"overlap:{thursday.pk}"})
+    assert again.status_code == 302 and Appointment.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("not-a-date", "Choose one of the days offered, or type the date in"),
+        ("9999-12-31", "Book appointments within the next 2 years: check the year"),
+    ],
+)
+def test_a_tampered_other_day_is_explained_and_books_nothing(cast, day, message):
+    response = signed_in_client(cast.om).post(
+        reverse("appointments:book", args=[cast.person.pk]), {**_booking(cast), "another_day": day}
+    )
+    assert response.status_code == 400 and message in _text(response)
+    assert not Appointment.objects.exists()
 
 
 def test_book_anyway_confirms_only_the_warnings_shown(cast):
@@ -347,6 +539,67 @@ def test_reschedule_raises_the_sequence_and_warns_first(cast):
     assert signed_in_client(cast.partner).get(url).status_code == 403
 
 
+def _move(meeting, cast, **change) -> dict[str, str]:
+    data = {
+        "day": "04/03/2026", "starts": "10:30", "ends": "11:30", "place": meeting.place,
+        "area": str(cast.area_a.pk), "reason": "Court", "seen": "",
+    }  # fmt: skip
+    data.update(change)
+    return data
+
+
+def test_the_move_form_shows_every_problem_at_once_in_its_own_words(cast):
+    meeting = book(cast.om, cast.person)
+    url = reverse("appointments:reschedule", args=[meeting.pk])
+    response = signed_in_client(cast.om).post(url, _move(meeting, cast, day="01/03/2026",
+                                                         reason=""))  # fmt: skip
+    text = _text(response)
+    assert response.status_code == 400
+    assert '<a href="#id_day">Move the appointment to a time still to come</a>' in text
+    assert '<a href="#id_reason">Say why the appointment is moving</a>' in text
+    assert "Book appointments" not in text
+    far = _text(signed_in_client(cast.om).post(url, _move(meeting, cast, day="03/12/9999")))
+    assert "Move the appointment to a time within the next 2 years: check the year" in far
+    meeting.refresh_from_db()
+    assert meeting.sequence == 0 and meeting.starts_at == at(1, "10:00")
+
+
+def test_move_anyway_after_a_change_to_a_clear_time_moves(cast):
+    meeting = book(cast.om, cast.person)
+    book(cast.partner, cast.person, days=2, kind=DRUGS)
+    client = signed_in_client(cast.om)
+    url = reverse("appointments:reschedule", args=[meeting.pk])
+    warned = client.post(url, _move(meeting, cast))
+    assert 'role="alert"' in warned.content.decode()
+    seen = re.search(r'name="seen" value="([^"]*)"', warned.content.decode())
+    assert seen is not None and seen.group(1)
+    moved = client.post(url, _move(meeting, cast, starts="14:00", ends="15:00",
+                                   seen=seen.group(1), confirm="1"))  # fmt: skip
+    assert moved.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.starts_at == at(2, "14:00") and meeting.sequence == 1
+
+
+def test_move_anyway_after_a_change_to_another_clash_shows_the_new_warnings(cast):
+    meeting = book(cast.om, cast.person)
+    book(cast.partner, cast.person, days=2, kind=DRUGS)
+    friday = book(cast.partner, cast.person, days=4, kind=DRUGS)
+    client = signed_in_client(cast.om)
+    url = reverse("appointments:reschedule", args=[meeting.pk])
+    seen = re.search(r'name="seen" value="([^"]*)"', client.post(url, _move(meeting, cast))
+                     .content.decode())  # fmt: skip
+    assert seen is not None
+    response = client.post(url, _move(meeting, cast, day="06/03/2026", seen=seen.group(1),
+                                      confirm="1"))  # fmt: skip
+    text = _text(response)
+    assert response.status_code == 200
+    assert "The warnings have changed since you last checked" in text
+    assert "Friday 6 March 2026, 10:00 to 11:00" in text
+    assert f'name="seen" value="overlap:{friday.pk}"' in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.sequence == 0
+
+
 def test_cancel_needs_a_reason(cast):
     meeting = book(cast.om, cast.person)
     client = signed_in_client(cast.om)
@@ -398,6 +651,10 @@ def _second_miss(cast, clock):
     second = book(cast.om, cast.person, days=8, enforceable=True)
     clock.move_to(at(1, "12:00"))
     outcome_record(actor=cast.om, appointment=first, outcome=Outcome.UNACCEPTABLE_ABSENCE)
+    # The first miss is answered with a warning letter: the second then calls for breach.
+    enforcement_decide(actor=cast.om, flag=EnforcementFlag.objects.get(appointment=first),
+                       action=EnforcementAction.FIRST_WARNING_LETTER,
+                       reason="Warning letter sent")  # fmt: skip
     clock.move_to(at(8, "12:00"))
     outcome_record(actor=cast.om, appointment=second, outcome=Outcome.FAILED_TO_ATTEND)
     return EnforcementFlag.objects.get(appointment=second)
@@ -408,14 +665,14 @@ def test_enforcement_list_and_a_discretion_decision(cast, clock, lead):
     client = signed_in_client(cast.om)
     page = _text(client.get(reverse("appointments:enforcement")))
     assert "Breach action must be considered" in page
-    assert "A warning should be considered" in page  # the first flag is still open too
+    assert "A warning should be considered" not in page  # the first flag is decided
     assert "Jordan O&#x27;Neil-Smith" in page or "Jordan O'Neil-Smith" in page
     assert "unacceptable absence" in page and "failed to attend" in page
     url = reverse("appointments:decide", args=[flag.pk])
     prefix = f"flag-{flag.pk}"
     bad = client.post(url, {f"{prefix}-action": EnforcementAction.DISCRETION})
     assert bad.status_code == 400 and "Give the reason for the decision" in _text(bad)
-    assert not EnforcementDecision.objects.exists()
+    assert not EnforcementDecision.objects.filter(flag=flag).exists()
     done = client.post(
         url, {f"{prefix}-action": EnforcementAction.DISCRETION,
               f"{prefix}-reason": "Engaging with treatment; keep on the scheme"},
@@ -438,7 +695,7 @@ def test_enforcement_decisions_are_the_owners(cast, clock, lead):
     assert signed_in_client(cast.other_om).post(url, data).status_code == 404
     assert signed_in_client(cast.partner).post(url, data).status_code == 403
     assert signed_in_client(cast.viewer).get(url).status_code == 403
-    assert not EnforcementDecision.objects.exists()
+    assert not EnforcementDecision.objects.filter(flag=flag).exists()
 
 
 def test_enforcement_history_is_withheld_without_offending(cast, clock, lead):

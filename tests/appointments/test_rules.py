@@ -8,28 +8,46 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tandem.appointments.codes import EnforcementLevel
+from tandem.appointments.codes import AppointmentKind, EnforcementLevel
+from tandem.appointments.enforcement import flag_level
 from tandem.appointments.rules import (
+    KIND_AGENCY_KINDS,
     LONDON,
+    OFFENDER_MANAGER_AGENCY_KINDS,
     BookingPolicy,
     ClashKind,
+    Custody,
     EnforcementPolicy,
     Slot,
     add_months,
+    ahead_phrase,
     clashes,
-    enforcement_level,
+    in_custody,
     join_candidates,
+    kinds_for,
+    latest_start,
+    may_hold,
     misses_in_window,
     overlaps,
     suggest_day,
+    too_far_ahead,
     travel_clashes,
     weekly_overload,
 )
+from tandem.appointments.views.common import DEFAULT_KIND
+from tandem.casework.services.allocation import LEAD_AGENCY_KINDS
+from tandem.core.models import AgencyKind
 
 from .conftest import MONDAY, at
 
 POLICY = BookingPolicy(travel_minutes=60, max_per_week=5, suggest_days=14)
 A, B = 1, 2
+
+
+def enforcement_level(missed, at, policy):
+    """The count rule on its own: the level of a miss by someone formally warned just
+    before it (flag_level also asks for a warning before breach; decision record 10)."""
+    return flag_level(missed, at, [at - dt.timedelta(seconds=1)], policy)
 
 
 def slot(days: int, start: str, end: str, area: int = A, ref: int | None = None, agency: int = 10):
@@ -130,6 +148,94 @@ def test_suggestion_keeps_the_wall_clock_time_across_the_clock_change():
 def test_no_suggestion_when_nothing_is_free():
     tight = BookingPolicy(travel_minutes=60, max_per_week=0, suggest_days=3)
     assert suggest_day(slot(1, "10:00", "11:00"), [], tight, not_before=at(0, "08:00")) is None
+
+
+# How far ahead -------------------------------------------------------------------------
+
+
+def test_appointments_are_booked_at_most_the_policy_years_ahead():
+    now = at(0, "08:00")
+    assert latest_start(now, POLICY) == dt.datetime(2028, 3, 2, 8, 0, tzinfo=LONDON)
+    assert not too_far_ahead(dt.datetime(2028, 3, 2, 8, 0, tzinfo=LONDON), now, POLICY)
+    assert too_far_ahead(dt.datetime(2028, 3, 2, 8, 1, tzinfo=LONDON), now, POLICY)
+    assert too_far_ahead(dt.datetime(9999, 12, 3, 10, 0, tzinfo=LONDON), now, POLICY)
+    assert ahead_phrase(POLICY) == "the next 2 years"
+    assert ahead_phrase(BookingPolicy(ahead_years=1)) == "the next year"
+
+
+def test_no_suggestion_beyond_the_limit():
+    # The last weekday within two years is full; the days after it are too far ahead.
+    limit = latest_start(at(0, "08:00"), POLICY).astimezone(LONDON).date()
+    new = Slot(
+        dt.datetime.combine(limit, dt.time(7, 0), tzinfo=LONDON),
+        dt.datetime.combine(limit, dt.time(7, 30), tzinfo=LONDON),
+        A,
+    )
+    moved = suggest_day(new, [Slot(new.starts_at, new.ends_at, A, 1)], POLICY,
+                        not_before=at(0, "08:00"))  # fmt: skip
+    assert moved is not None and moved.starts_at < new.starts_at
+
+
+# Which agencies hold which kinds ---------------------------------------------------------
+
+
+def test_the_kinds_each_agency_may_hold():
+    assert kinds_for(AgencyKind.DRUG_TREATMENT) == ["drug_treatment", "drug_test", "other"]
+    assert kinds_for(AgencyKind.DIP) == ["drug_treatment", "drug_test", "other"]
+    for om_kind in (AgencyKind.POLICE, AgencyKind.PROBATION, AgencyKind.PRISON):
+        assert kinds_for(om_kind) == ["supervision", "drug_test", "mentoring", "other"]
+    assert kinds_for(AgencyKind.HOUSING_AUTHORITY) == ["housing", "other"]
+    assert kinds_for(AgencyKind.SOCIAL_LANDLORD) == ["housing", "other"]
+    assert kinds_for(AgencyKind.ETE) == ["ete", "other"]
+    assert kinds_for(AgencyKind.MENTORING) == ["mentoring", "other"]
+    assert kinds_for(AgencyKind.HEALTH) == ["other"]
+    assert kinds_for(None) == ["other"]
+    assert not may_hold(AgencyKind.DRUG_TREATMENT, AppointmentKind.SUPERVISION)
+    assert not may_hold(AgencyKind.POLICE, "tea")
+
+
+def test_the_kind_table_matches_the_vocabularies():
+    # Only offender managers' agencies supervise: the same kinds that may lead a case.
+    assert OFFENDER_MANAGER_AGENCY_KINDS == LEAD_AGENCY_KINDS
+    assert set(KIND_AGENCY_KINDS) == set(AppointmentKind.values)
+    named = set().union(*(k for k in KIND_AGENCY_KINDS.values() if k is not None))
+    assert named <= set(AgencyKind.values)
+    # The kind a new booking starts on is one the agency may hold.
+    for agency_kind, kind in DEFAULT_KIND.items():
+        assert may_hold(agency_kind, kind), agency_kind
+
+
+# Custody -------------------------------------------------------------------------------
+
+
+def test_custody_clashes_on_the_days_it_covers():
+    remand = Custody(MONDAY - dt.timedelta(days=20), MONDAY + dt.timedelta(days=2))
+    sentence = Custody(MONDAY + dt.timedelta(days=3), None, MONDAY + dt.timedelta(days=40))
+    spells = [remand, sentence]
+    on_remand = in_custody(slot(2, "10:00", "11:00"), spells, POLICY)
+    sentenced = in_custody(slot(3, "10:00", "11:00"), spells, POLICY)
+    assert on_remand is not None and on_remand.custody == remand
+    assert sentenced is not None and sentenced.custody == sentence
+    assert in_custody(slot(1, "10:00", "11:00"), [sentence], POLICY) is None
+    # Custody comes first: nothing else matters if the person cannot come.
+    found = clashes(slot(2, "10:00", "11:00"), [slot(2, "10:30", "11:00", ref=1)], POLICY,
+                    spells)  # fmt: skip
+    assert [c.kind for c in found] == [ClashKind.CUSTODY, ClashKind.OVERLAP]
+    assert clashes(slot(2, "10:00", "11:00"), [], POLICY) == []
+
+
+def test_suggestions_avoid_days_in_custody():
+    # In custody until Thursday 5 March (released Friday): Wednesday's clash moves to
+    # Friday, not Tuesday or Thursday.
+    spell = Custody(MONDAY - dt.timedelta(days=20), MONDAY + dt.timedelta(days=1))
+    later = Custody(MONDAY + dt.timedelta(days=3), MONDAY + dt.timedelta(days=3))
+    new = slot(2, "10:00", "11:00")
+    moved = suggest_day(new, [slot(2, "10:00", "11:00", ref=1)], POLICY,
+                        not_before=at(0, "08:00"), custody=[spell, later])  # fmt: skip
+    assert moved is not None and moved.starts_at == at(4, "10:00")
+    # Inside with no end in sight: no day to offer.
+    open_ended = Custody(MONDAY - dt.timedelta(days=20), None)
+    assert suggest_day(new, [], POLICY, not_before=at(0, "08:00"), custody=[open_ended]) is None
 
 
 # Enforcement ---------------------------------------------------------------------------

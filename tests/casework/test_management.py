@@ -104,9 +104,9 @@ def test_management_page_forms(led):
     assert viewer.post(url, {"action": "model", "model": "joint"}).status_code == 403
     # With no lead (as after an exit) the form allocates one, and says nothing of a spell.
     Allocation.objects.filter(role="lead").delete()
-    page = client.get(url).content.decode()
-    assert "Allocate a lead" in page and "The person has no lead offender manager now" in page
-    assert "spell ends today" not in page
+    html = client.get(url).content.decode()
+    assert "Allocate a lead" in html and "The person has no lead offender manager now" in html
+    assert "spell ends today" not in html
     # The person page links to it for the offender manager, not for a partner.
     detail = reverse("people:detail", args=[cast.person.pk])
     assert url in client.get(detail).content.decode()

@@ -18,6 +18,7 @@ from tandem.appointments.codes import (
     AppointmentStatus,
     FlagStatus,
 )
+from tandem.appointments.enforcement import WARNING_ACTIONS
 from tandem.appointments.models import (
     Appointment,
     Attendance,
@@ -197,10 +198,19 @@ def test_the_diary_keeps_to_the_configured_booking_rules(
 def test_enforcement_follows_the_rules_with_decisions(diary: AppointmentsSummary) -> None:
     flags = list(EnforcementFlag.objects.select_related("appointment", "appointment__attendance"))
     assert len(flags) == diary.flags > 0
+    warned = defaultdict(list)  # person -> when each formal warning was decided
+    for decision in EnforcementDecision.objects.filter(action__in=WARNING_ACTIONS):
+        warned[decision.flag.person_id].append(decision.decided_at)
+    open_per_person = Counter(f.person_id for f in flags if f.status == FlagStatus.OPEN)
+    assert max(open_per_person.values(), default=0) <= 1  # one undecided flag a person
     for flag in flags:
         assert flag.appointment.enforceable
         assert flag.appointment.attendance.outcome in MISSED_OUTCOMES
-        assert flag.level == ("breach" if flag.missed_count >= 2 else "warning")
+        assert flag.appointment in flag.covers.all()
+        if flag.level == "breach":  # only after a formal warning (decision record 10)
+            recorded = flag.appointment.attendance.recorded_at
+            assert flag.missed_count >= 2
+            assert any(w < recorded for w in warned[flag.person_id])
         if flag.status == FlagStatus.DECIDED:
             assert flag.decision.reason and flag.decision.decided_at >= flag.raised_at
         else:

@@ -7,6 +7,8 @@ of what a person chose to do and why.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,21 +16,32 @@ from simple_history.models import HistoricalRecords
 
 from tandem.core.models import Agency
 from tandem.people.models import Person
+from tandem.referrals.working_days import add_working_days
 
 from ..codes import EnforcementAction, EnforcementLevel, FlagStatus
+from ..rules import LONDON
 from .appointment import Appointment
 
 
 class EnforcementFlag(models.Model):
-    """A threshold reached by a missed enforceable appointment, awaiting a decision."""
+    """A threshold reached by missed enforceable appointments, awaiting one decision.
+
+    A person has at most one open flag: a further miss while it is undecided joins it (its
+    count and level are worked out again) rather than raising another, so the offender
+    manager makes one decision that answers for every miss so far.
+    """
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enforcement_flags")
-    # The missed appointment that reached the threshold.
-    appointment = models.OneToOneField(
-        Appointment, on_delete=models.PROTECT, related_name="enforcement_flag"
+    # The latest missed appointment the flag answers for: the one its count and level were
+    # last worked out at. A foreign key, not one-to-one: a flag withdrawn when an outcome
+    # was corrected keeps pointing at its appointment, and a later flag may cover it again.
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.PROTECT, related_name="enforcement_flags"
     )
+    # Every missed appointment the flag answers for (`appointment` among them).
+    covers = models.ManyToManyField(Appointment, blank=True, related_name="covering_flags")
     level = models.CharField(max_length=20, choices=EnforcementLevel.choices)
-    # Missed enforceable appointments counted in the window when the flag was raised.
+    # Missed enforceable appointments in the window up to `appointment`.
     missed_count = models.PositiveSmallIntegerField()
     # The person's lead offender manager when raised; empty when there was none, and the
     # coordinators of the person's area were told instead.
@@ -38,7 +51,7 @@ class EnforcementFlag(models.Model):
     status = models.CharField(max_length=20, choices=FlagStatus.choices, default=FlagStatus.OPEN)
     raised_at = models.DateTimeField()
     withdrawn_reason = models.CharField(max_length=500, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[covers])
 
     class Meta:
         ordering = ["-raised_at", "-id"]
@@ -52,6 +65,18 @@ class EnforcementFlag(models.Model):
 
     def __str__(self) -> str:
         return f"Enforcement flag {self.pk}"
+
+    @property
+    def decide_by(self) -> dt.date:
+        """The day the decision is due: APPOINTMENTS_DECISION_WORKING_DAYS (5) working days
+        after the flag was raised, England and Wales bank holidays excepted. A further miss
+        joining the flag does not move it: the first miss already needed deciding."""
+        days = int(getattr(settings, "APPOINTMENTS_DECISION_WORKING_DAYS", 5))
+        return add_working_days(self.raised_at.astimezone(LONDON).date(), days)
+
+    def decision_overdue(self, on: dt.date) -> bool:
+        """Still undecided after its decide-by day."""
+        return self.status == FlagStatus.OPEN and on > self.decide_by
 
 
 class EnforcementDecision(models.Model):

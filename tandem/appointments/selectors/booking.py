@@ -1,8 +1,9 @@
 """The checks a booking page shows before saving: warnings to confirm, and alternatives.
 
 The rules are pure (tandem.appointments.rules); this reads the person's other appointments
-once, runs the rules and words the answer for the user booking, naming other agencies'
-appointments only as far as the user may see them.
+and custody spells once each, runs the rules and words the answer for the user booking,
+naming other agencies' appointments only as far as the user may see them, and saying why
+the person is in custody only to users who may read offending data.
 """
 
 from __future__ import annotations
@@ -10,18 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tandem.core.access import PersonGrants, grants_for
+from tandem.core.categories import Category
 from tandem.core.models import Area, User
-from tandem.people.models import Person
+from tandem.people.models import CUSTODY_KINDS, Person, StatusEpisode
 
 from .. import rules
 from ..access import shows_detail
 from ..codes import AppointmentStatus
 from ..models import Appointment, Participant
-from ..rules import BookingPolicy, Clash, ClashKind, Slot
+from ..rules import BookingPolicy, Clash, ClashKind, Custody, Slot
 from ..text import day_label, describe, local, time_label, when_label
 
 
@@ -79,6 +81,65 @@ def live_appointments(
     if exclude_id is not None:
         appointments = appointments.exclude(pk=exclude_id)
     return appointments
+
+
+def custody_spells(
+    person: Person, first_day: dt.date, last_day: dt.date, *, today: dt.date
+) -> list[Custody]:
+    """The person's custody spells touching [first_day, last_day], in one query.
+
+    Read here rather than through tandem.people.selectors.statuses_for, which answers for
+    one day: the suggestions look a fortnight either side, and must not offer a day in
+    custody either. Remand and sentence outrank every other status, so an open custody
+    episode on a day is what statuses_for would call in custody on it.
+
+    An open spell lasts until the day before its expected release, if that is still to
+    come: the release day itself is when probation sees people first. Without one, or once
+    it has passed with no release recorded, the record says the person is still inside.
+    """
+    episodes = StatusEpisode.objects.filter(
+        person=person, kind__in=CUSTODY_KINDS, start_date__lte=last_day
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=first_day))
+    spells = []
+    for e in episodes:
+        last = e.end_date
+        expected = e.expected_end_date
+        if last is None and expected is not None and expected > today:
+            last = expected - dt.timedelta(days=1)
+        spells.append(Custody(e.start_date, last, e.released_on or expected))
+    return spells
+
+
+def _custody_warning(
+    clash: Clash,
+    person: Person,
+    policy: BookingPolicy,
+    new: Slot,
+    grants: PersonGrants,
+    today: dt.date,
+) -> BookingWarning:
+    """Custody is offending data: only readers of it learn why the person cannot come."""
+    day = day_label(new.local_day(policy.tz))
+    if not grants.can_read(Category.OFFENDING):
+        return BookingWarning(
+            ClashKind.CUSTODY,
+            f"The person may not be free to come on {day}: check with their offender "
+            "manager before booking.",
+        )
+    assert clash.custody is not None
+    name = person.full_name if grants.can_read(Category.IDENTITY) else "The person"
+    release = clash.custody.expected_release
+    if release is None:
+        when = ""
+    elif release > today:
+        when = f" (expected release {day_label(release)})"
+    else:
+        when = f" (release was expected on {day_label(release)} but is not recorded)"
+    return BookingWarning(
+        ClashKind.CUSTODY,
+        f"{name} is in custody on {day}{when}: an appointment in the community cannot be "
+        "kept. Book it after their release, unless it is held where they are.",
+    )
 
 
 def slot_of(appointment: Appointment) -> Slot:
@@ -151,11 +212,18 @@ def booking_check(
     by_id = {a.pk: a for a in existing}
     slots = [slot_of(a) for a in existing]
     new = Slot(starts_at, ends_at, area.pk)
+    day = new.local_day(policy.tz)
+    spread = dt.timedelta(days=policy.suggest_days)
+    today = now.astimezone(policy.tz).date()
+    custody = custody_spells(person, day - spread, day + spread, today=today)
     grants = grants_for(actor, person)
     agency_id = actor.agency_id
 
     warnings = [
-        _warning(c, by_id, policy, new, actor, grants) for c in rules.clashes(new, slots, policy)
+        _custody_warning(c, person, policy, new, grants, today)
+        if c.kind == ClashKind.CUSTODY
+        else _warning(c, by_id, policy, new, actor, grants)
+        for c in rules.clashes(new, slots, policy, custody)
     ]
     suggestions = []
     for slot in rules.join_candidates(new, slots, policy, agency_id=agency_id):
@@ -175,7 +243,7 @@ def booking_check(
             )
         )
     if warnings:
-        moved = rules.suggest_day(new, slots, policy, not_before=now)
+        moved = rules.suggest_day(new, slots, policy, not_before=now, custody=custody)
         if moved is not None:
             suggestions.append(
                 Suggestion(

@@ -101,7 +101,7 @@ def attendance_rates(
 ) -> dict[int, AttendanceRate]:
     """Each person's recorded outcomes, overall and per agency that held the appointments,
     in one query; people with none are absent."""
-    rows = (
+    rows: Iterable[Mapping[str, Any]] = (
         _outcomes(since)
         .filter(appointment__person_id__in=list(person_ids))
         .values("appointment__person_id", "appointment__agency__name")

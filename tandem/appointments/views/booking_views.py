@@ -4,7 +4,9 @@ Checking and booking are one button. When the booking service answers with warni
 overlap, too little travel time between areas, too many in the week) the form comes back
 with them and their alternatives: join the other agency's appointment that day, or book
 another day (which fills the date in), or "Book anyway". Nothing is saved until the user
-chooses. The warnings shown travel with the form, so "Book anyway" confirms exactly those.
+chooses. The warnings shown travel with the form, so "Book anyway" confirms exactly those;
+if the details changed since (or another agency booked meanwhile), "Book anyway" books when
+the new time raises no warnings and otherwise shows the new ones, never nothing at all.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -75,15 +78,35 @@ def suggestion_rows(user: User, check: BookingCheck) -> list[dict[str, Any]]:
     return rows
 
 
-def with_day(request: HttpRequest, day: str) -> QueryDict:
-    """The posted form with another day filled in (and no warnings confirmed)."""
-    data = request.POST.copy()
+# Said when an "another day" button's value is not a date (only a hand-made post sends one).
+BAD_DAY = "Choose one of the days offered, or type the date in"
+
+
+def offered_day(request: HttpRequest) -> tuple[bool, dt.date | None]:
+    """Whether an "another day" button was pressed, and its day (None if not a date)."""
+    if request.method != "POST" or "another_day" not in request.POST:
+        return False, None
     try:
-        data["day"] = f"{dt.date.fromisoformat(day):%d/%m/%Y}"
+        return True, dt.date.fromisoformat(request.POST["another_day"])
     except ValueError:
-        raise Http404 from None
-    data["seen"] = ""
+        return True, None
+
+
+def with_day(request: HttpRequest, day: dt.date | None) -> QueryDict:
+    """The posted form with another day filled in (and no warnings confirmed); as posted
+    if the day is not a date."""
+    data = request.POST.copy()
+    if day is not None:
+        data["day"] = f"{day:%d/%m/%Y}"
+        data["seen"] = ""
     return data
+
+
+def day_chosen(form: Form, day: dt.date | None) -> None:
+    """After an "another day" button: nothing to do but explain a day that is not one."""
+    if day is None:
+        form.is_valid()
+        form.add_error(None, BAD_DAY)
 
 
 def with_seen(form: BookingForm, check: BookingCheck) -> None:
@@ -102,23 +125,29 @@ def book(request: HttpRequest, person_id: int) -> HttpResponse:
         raise PermissionDenied
     person, grants = open_person(request, person_id)
     workers = agency_workers(user)
+    agency_kind = user.agency.kind if user.agency else None
     initial = {
-        "kind": DEFAULT_KIND.get(user.agency.kind if user.agency else "", ""),
+        "kind": DEFAULT_KIND.get(agency_kind or "", ""),
         "worker": user.pk,
         "area": person.residence_area_id,
     }
     data: Any = request.POST if request.method == "POST" else None
-    moved_to = request.POST.get("another_day", "") if request.method == "POST" else ""
-    if moved_to:
+    moving, moved_to = offered_day(request)
+    if moving:
         data = with_day(request, moved_to)
-    form = BookingForm(data, initial=initial, workers=workers, areas=areas())
+    form = BookingForm(
+        data, initial=initial, workers=workers, areas=areas(), agency_kind=agency_kind
+    )
     check: BookingCheck | None = None
-    if request.method == "POST" and request.POST.get("join"):
+    rechecked = False
+    if moving:
+        day_chosen(form, moved_to)
+    elif request.method == "POST" and request.POST.get("join"):
         response = _join(request, person, form)
         if response is not None:
             return response
-    elif request.method == "POST" and not moved_to and form.is_valid():
-        check, booked = _book(request, person, form)
+    elif request.method == "POST" and form.is_valid():
+        check, booked, rechecked = _book(request, person, form)
         if booked is not None:
             messages.success(
                 request,
@@ -132,25 +161,32 @@ def book(request: HttpRequest, person_id: int) -> HttpResponse:
         log_view(request, person, [], "booking form")
     context = person_context(
         person, grants, "Book an appointment", "book", form=form, check=check,
-        suggestions=suggestion_rows(user, check) if check else [],
-        moved_to=dt.date.fromisoformat(moved_to) if moved_to else None,
+        suggestions=suggestion_rows(user, check) if check else [], moved_to=moved_to,
+        rechecked=rechecked,
     )  # fmt: skip
     return render(request, "appointments/book.html", context, status=400 if form.errors else 200)
 
 
 def _book(
     request: HttpRequest, person: Person, form: BookingForm
-) -> tuple[BookingCheck | None, Appointment | None]:
-    """Book, or the warnings to show: "Book anyway" confirms only the warnings shown."""
+) -> tuple[BookingCheck | None, Appointment | None, bool]:
+    """Book, or the warnings to show, and whether "Book anyway" met warnings other than the
+    ones shown (the date or time changed, or another agency booked meanwhile).
+
+    "Book anyway" confirms only the warnings shown. When they differ it confirms nothing:
+    the service books if the time as it is now raises no warnings, and otherwise answers
+    with the new ones, which the page shows saying why.
+    """
     user = user_of(request)
     data = form.cleaned_data
     confirm = bool(request.POST.get("confirm"))
+    rechecked = False
     if confirm:
         current = booking_check(
             user, person, starts_at=form.starts_at, ends_at=form.ends_at, area=data["area"]
         )
         if signature(current) != data["seen"]:
-            return current, None
+            confirm, rechecked = False, True
     try:
         appointment = appointment_book(
             actor=user, person=person, kind=data["kind"], starts_at=form.starts_at,
@@ -159,11 +195,11 @@ def _book(
             confirm_warnings=confirm,
         )  # fmt: skip
     except BookingWarnings as warnings:
-        return warnings.check, None
+        return warnings.check, None, rechecked
     except ValidationError as error:
         copy_errors(form, error)
-        return None, None
-    return None, appointment
+        return None, None, False
+    return None, appointment, False
 
 
 def _join(request: HttpRequest, person: Person, form: BookingForm) -> HttpResponse | None:

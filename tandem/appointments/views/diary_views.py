@@ -52,6 +52,9 @@ from .common import (
 # The diary shows this many weeks: the last four and the next four by default.
 WEEKS_SHOWN = 8
 WEEKS_BACK = 4
+# How far from today ?from= may take the diary. Further is a mistyped year (9999 would
+# overflow the calendar), and nobody's diary reaches it.
+YEARS_REACHED = 5
 
 
 @dataclass
@@ -69,23 +72,67 @@ class Row:
 class Week:
     monday: dt.date
     label: str
+    # The table's caption for screen readers, capitals kept: "Appointments in the week
+    # beginning Monday 26 October 2026".
+    caption: str
     rows: list[Row] = field(default_factory=list)
 
 
-def _first_monday(request: HttpRequest) -> dt.date:
-    """The Monday the diary starts on: ?from=<date> (any day of its week), or four weeks ago."""
+def _reach() -> tuple[dt.date, dt.date]:
+    """The first and last Mondays the diary may start on: YEARS_REACHED either side of
+    today, the last leaving room for the weeks shown."""
+    days = round(YEARS_REACHED * 365.25)
+    return (
+        monday_of(today() - dt.timedelta(days=days)),
+        monday_of(today() + dt.timedelta(days=days)) - dt.timedelta(weeks=WEEKS_SHOWN - 1),
+    )
+
+
+def _default_monday() -> dt.date:
+    return monday_of(today()) - dt.timedelta(weeks=WEEKS_BACK)
+
+
+def _first_monday(request: HttpRequest) -> tuple[dt.date, str]:
+    """The Monday the diary starts on: ?from=<date> (any day of its week), or four weeks ago;
+    and, when ?from= could not be used, why, for the page to say."""
     given = request.GET.get("from", "")
+    if not given:
+        return _default_monday(), ""
     for pattern in DATE_FORMATS:
         try:
-            return monday_of(dt.datetime.strptime(given, pattern).date())
+            day = dt.datetime.strptime(given, pattern).date()
         except ValueError:
             continue
-    return monday_of(today()) - dt.timedelta(weeks=WEEKS_BACK)
+        earliest, latest = _reach()
+        if earliest <= monday_of(day) <= latest:
+            return monday_of(day), ""
+        return _default_monday(), (
+            f"The diary goes back and forward {YEARS_REACHED} years from today: check the "
+            "year. It shows the last four weeks and the next four."
+        )
+    return _default_monday(), (
+        "The date to start from was not a date, like 27/11/2026. The diary shows the last "
+        "four weeks and the next four."
+    )
+
+
+def _pages(first: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The Mondays the earlier and later pages start on, kept within the diary's reach;
+    None at either end of it."""
+    earliest, latest = _reach()
+    step = dt.timedelta(weeks=WEEKS_SHOWN)
+    earlier = max(first - step, earliest) if first > earliest else None
+    later = min(first + step, latest) if first < latest else None
+    return earlier, later
 
 
 def _weeks(rows: list[DiaryRow], first: dt.date, actions: dict[int, Row]) -> list[Week]:
     weeks = [
-        Week(monday, f"Week beginning {day_label(monday)}")
+        Week(
+            monday,
+            f"Week beginning {day_label(monday)}",
+            f"Appointments in the week beginning {day_label(monday)}",
+        )
         for monday in (first + dt.timedelta(weeks=n) for n in range(WEEKS_SHOWN))
     ]
     for row in rows:
@@ -115,12 +162,14 @@ def diary(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, "Good progress recorded")
             return redirect("appointments:diary", person_id=person.pk)
 
-    first = _first_monday(request)
+    first, unusable_from = _first_monday(request)
+    earlier, later = _pages(first)
     start = london_midnight(first)
     end = london_midnight(first + dt.timedelta(weeks=WEEKS_SHOWN))
     rows = diary_for(user, person, start, end)
     books = may_book(user, person)
-    # The appointments the reader's agency joined: present agencies record outcomes.
+    # The appointments the reader's agency joined: it is there, so it is not offered to
+    # join them; only the holding agency records the outcome (access.may_record_outcome).
     joined = (
         set(
             Participant.objects.filter(
@@ -133,12 +182,13 @@ def diary(request: HttpRequest, person_id: int) -> HttpResponse:
     moment = now()
     actions = {}
     for row in rows:
-        present = row.agency_id == user.agency_id or row.appointment_id in joined
+        holds = row.agency_id == user.agency_id
+        present = holds or row.appointment_id in joined
         started = row.starts_at <= moment
         live = not row.cancelled and row.outcome is None
         actions[row.appointment_id] = Row(
             row,
-            may_record=books and present and live and started,
+            may_record=books and holds and live and started,
             may_change=books and row.agency_id == user.agency_id and live and not started,
             # Only what the reader can see: joining reveals what the appointment is.
             may_join=books and not present and live and not started and row.detailed,
@@ -167,8 +217,8 @@ def diary(request: HttpRequest, person_id: int) -> HttpResponse:
         log_view(request, person, shown, "appointments diary")
     context = person_context(
         person, grants, "Appointments", "diary",
-        weeks=_weeks(rows, first, actions), earlier=first - dt.timedelta(weeks=WEEKS_SHOWN),
-        later=first + dt.timedelta(weeks=WEEKS_SHOWN), this_week=monday_of(today()),
+        weeks=_weeks(rows, first, actions), unusable_from=unusable_from,
+        earlier=earlier, later=later, this_week=monday_of(today()),
         masked=any(not r.detailed for r in rows), rate=rate, open_flags=open_flags,
         reads_enforcement=reads_enforcement, progress=progress, form=form, books=books,
         case_role=user.role in CASE_ROLES, shows_progress=user.role in DETAIL_ROLES,

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,7 @@ from tandem.core.models import User
 from ..access import (
     may_book,
     may_change,
+    may_merge,
     may_record_outcome,
     present_agency_ids,
     shows_detail,
@@ -40,7 +42,7 @@ from ..services import (
     outcome_record,
 )
 from ..text import day_label, describe, local, time_label, when_label
-from .booking_views import areas, suggestion_rows
+from .booking_views import areas, day_chosen, offered_day, suggestion_rows, with_day
 from .common import (
     copy_errors,
     kind_categories,
@@ -65,7 +67,7 @@ def _open(request: HttpRequest, appointment_id: int) -> tuple[Appointment, Perso
 def _merge_targets(user: User, appointment: Appointment, grants: PersonGrants) -> list[dict]:
     """Other agencies' appointments with the person the same day, still to come, that the
     user's own appointment could be held jointly with instead."""
-    if not may_change(user, appointment) or appointment.starts_at <= now():
+    if not may_merge(user, appointment) or appointment.starts_at <= now():
         return []
     day = local(appointment.starts_at).date()
     others = live_appointments(
@@ -118,14 +120,14 @@ def _page(
     context = person_context(
         appointment.person, grants, row.title, "appointment", row=row, appointment=appointment,
         attendance=attendance, started=started, history=history,
-        may_record=books and present and booked and attendance is None,
-        may_correct=books and present and attendance is not None,
+        may_record=may_record_outcome(user, appointment) and booked and attendance is None,
+        may_correct=may_record_outcome(user, appointment) and attendance is not None,
         may_change=may_change(user, appointment) and booked and attendance is None
         and not started,
         may_join=books and not present and booked and not started and row.detailed,
         merge_targets=_merge_targets(user, appointment, grants) if booked else [],
-        flag=EnforcementFlag.objects.filter(appointment=appointment).first()
-        if row.detailed else None,
+        flag=EnforcementFlag.objects.filter(Q(appointment=appointment) | Q(covers=appointment))
+        .distinct().order_by("-raised_at", "-id").first() if row.detailed else None,
         errors=errors, has_errors=bool(errors),
     )  # fmt: skip
     return render(request, "appointments/appointment.html", context, status=400 if errors else 200)
@@ -244,7 +246,11 @@ def _outcome_message(appointment: Appointment, outcome: str, before: Any) -> str
     verb = "corrected" if before is not None else "recorded"
     if outcome not in MISSED_OUTCOMES:
         return f"Outcome {verb}"
-    flag = EnforcementFlag.objects.filter(appointment=appointment, status=FlagStatus.OPEN).first()
+    flag = (
+        EnforcementFlag.objects.filter(Q(appointment=appointment) | Q(covers=appointment))
+        .filter(status=FlagStatus.OPEN)
+        .first()
+    )
     text = f"Outcome {verb}: a missed appointment. The offender manager has a re-engagement task"
     if flag is not None:
         text += f", and an enforcement decision is needed ({flag.get_level_display().lower()})"
@@ -265,17 +271,15 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
         "ends": f"{local(found.ends_at):%H:%M}", "place": found.place, "area": found.area_id,
     }  # fmt: skip
     data: Any = posted(request)
-    moved_to = request.POST.get("another_day", "") if request.method == "POST" else ""
-    if moved_to:
-        data = request.POST.copy()
-        try:
-            data["day"] = f"{dt.date.fromisoformat(moved_to):%d/%m/%Y}"
-        except ValueError:
-            raise Http404 from None
-        data["seen"] = ""
+    moving, moved_to = offered_day(request)
+    if moving:
+        data = with_day(request, moved_to)
     form = RescheduleForm(data, initial=initial, areas=areas())
     check: BookingCheck | None = None
-    if request.method == "POST" and not moved_to and form.is_valid():
+    rechecked = False
+    if moving:
+        day_chosen(form, moved_to)
+    elif request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         confirm = bool(request.POST.get("confirm"))
         if confirm:
@@ -283,24 +287,26 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
                 user, found.person, starts_at=form.starts_at, ends_at=form.ends_at,
                 area=cleaned["area"], exclude=found,
             )  # fmt: skip
+            # "Move anyway" confirms only the warnings shown; after a change it confirms
+            # nothing, so the move goes ahead if the new time raises no warnings and the
+            # new ones show otherwise (as in booking_views._book).
             if signature(current) != cleaned["seen"]:
-                check, confirm = current, False
-        if check is None:
-            try:
-                appointment_reschedule(
-                    actor=user, appointment=found, starts_at=form.starts_at,
-                    ends_at=form.ends_at, reason=cleaned["reason"], place=cleaned["place"],
-                    area=cleaned["area"], confirm_warnings=confirm,
-                )  # fmt: skip
-            except BookingWarnings as warnings:
-                check = warnings.check
-            except ValidationError as error:
-                copy_errors(form, error)
-            else:
-                messages.success(
-                    request, f"Appointment moved to {when_label(form.starts_at, form.ends_at)}"
-                )
-                return redirect("appointments:appointment", appointment_id=found.pk)
+                confirm, rechecked = False, True
+        try:
+            appointment_reschedule(
+                actor=user, appointment=found, starts_at=form.starts_at,
+                ends_at=form.ends_at, reason=cleaned["reason"], place=cleaned["place"],
+                area=cleaned["area"], confirm_warnings=confirm,
+            )  # fmt: skip
+        except BookingWarnings as warnings:
+            check = warnings.check
+        except ValidationError as error:
+            copy_errors(form, error)
+        else:
+            messages.success(
+                request, f"Appointment moved to {when_label(form.starts_at, form.ends_at)}"
+            )
+            return redirect("appointments:appointment", appointment_id=found.pk)
         if check is not None:
             form.data = form.data.copy()  # type: ignore[attr-defined]
             form.data["seen"] = signature(check)  # type: ignore[index]
@@ -311,9 +317,8 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
         s["button"] = s["button"].replace("Book on", "Move to")
     return _form_page(
         request, "appointments/reschedule.html", found, grants, "Move the appointment", form,
-        f"appointment {found.pk} reschedule form", check=check if check else None,
-        suggestions=suggestions if check else [],
-        moved_to=dt.date.fromisoformat(moved_to) if moved_to else None,
+        f"appointment {found.pk} reschedule form", check=check, suggestions=suggestions,
+        moved_to=moved_to, rechecked=rechecked,
     )  # fmt: skip
 
 

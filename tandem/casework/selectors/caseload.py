@@ -224,8 +224,8 @@ def _appointments(worker: User, ids: list[int]) -> dict[int, list[DueItem]]:
             DueItem(
                 "Enforcement decision",
                 flag.get_level_display(),
-                timezone.localdate(flag.raised_at),
-                True,
+                flag.decide_by,
+                flag.decision_overdue(timezone.localdate()),
                 reverse("appointments:decide", args=[flag.pk]),
             )
         )

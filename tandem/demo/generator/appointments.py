@@ -38,7 +38,7 @@ from tandem.appointments.codes import (
     FlagStatus,
     Outcome,
 )
-from tandem.appointments.enforcement import REENGAGEMENT_TASK_KIND
+from tandem.appointments.enforcement import REENGAGEMENT_TASK_KIND, WARNING_ACTIONS, flag_level
 from tandem.appointments.models import (
     Appointment,
     Attendance,
@@ -54,7 +54,6 @@ from tandem.appointments.rules import (
     EnforcementPolicy,
     Slot,
     clashes,
-    enforcement_level,
 )
 from tandem.appointments.text import day_label
 from tandem.casework.models import AssessedNeed, Task, TaskStatus
@@ -562,42 +561,65 @@ def _decision(level: str, status: str, rng: random.Random) -> str:
 def _enforcement(attendances: list[Attendance], owner: dict[int, _Person], as_of: dt.date,
                  rng: random.Random, summary: AppointmentsSummary,
                  keep_open: set[int]) -> None:  # fmt: skip
-    """Flags by the National Standards rules as each miss was recorded, with decisions on
-    all but the latest."""
+    """Flags as the services raise them (tandem.appointments.enforcement, decision record
+    10), miss by miss: a miss while the person's flag is still undecided joins it; breach
+    is called for only after a formal warning within the window. Flags raised more than a
+    few days ago carry the offender manager's decision; the one on each demo lead's chosen
+    second absence stays open, after a warning letter on the first."""
     policy = EnforcementPolicy.from_settings()
     by_person: dict[int, list[Attendance]] = defaultdict(list)
     for a in attendances:
         if a.appointment.enforceable and a.outcome in MISSED_OUTCOMES:
             by_person[a.appointment.person_id].append(a)
     flags: list[EnforcementFlag] = []
+    covers: list[tuple[EnforcementFlag, Appointment]] = []
     decisions: list[EnforcementDecision] = []
     for misses in by_person.values():
         misses.sort(key=lambda a: a.appointment.starts_at)
+        # The person's chosen second absence waits for a decision, after a warning letter.
+        warn_first = any(id(m.appointment) in keep_open for m in misses)
+        warned_at: list[dt.datetime] = []  # when each formal warning was decided
+        flag: EnforcementFlag | None = None
+        decide_at: dt.datetime | None = None  # when the open flag gets its decision
         for n, a in enumerate(misses):
-            appointment = a.appointment
-            p = owner[id(appointment)]
+            appointment, p = a.appointment, owner[id(a.appointment)]
             earlier = [m.appointment.starts_at for m in misses[:n]]
-            level, count = enforcement_level(earlier, appointment.starts_at, policy)
+            known = [w for w in warned_at if w < a.recorded_at]
+            level, count = flag_level(earlier, appointment.starts_at, known, policy)
             if level is None:
                 continue
-            raised = a.recorded_at
-            decided = id(appointment) not in keep_open and raised.astimezone(
-                LONDON
-            ).date() < as_of - dt.timedelta(days=DECIDED_AFTER_DAYS)
+            if flag is not None and (decide_at is None or a.recorded_at < decide_at):
+                # Still undecided when this miss was recorded: it joins the open flag.
+                flag.appointment, flag.level, flag.missed_count = appointment, level, count
+                covers.append((flag, appointment))
+                continue
             flag = EnforcementFlag(
                 person=p.person, appointment=appointment, level=level, missed_count=count,
-                owner=p.lead, status=FlagStatus.DECIDED if decided else FlagStatus.OPEN,
-                raised_at=raised,
+                owner=p.lead, status=FlagStatus.OPEN, raised_at=a.recorded_at,
             )  # fmt: skip
             flags.append(flag)
-            if decided:
-                action = _decision(level, p.status, rng)
-                decisions.append(EnforcementDecision(
-                    flag=flag, action=action, reason=DECISION_REASONS[action],
-                    decided_by=p.lead, decided_agency_id=p.lead.agency_id or 0,
-                    decided_at=raised + dt.timedelta(days=rng.randint(1, DECIDED_AFTER_DAYS)),
-                ))  # fmt: skip
+            covers.append((flag, appointment))
+            decide_at = a.recorded_at + dt.timedelta(days=rng.randint(1, DECIDED_AFTER_DAYS))
+            if id(appointment) in keep_open or decide_at.astimezone(LONDON).date() >= as_of:
+                decide_at = None  # not decided yet: later misses join it
+                continue
+            action = (
+                EnforcementAction.FIRST_WARNING_LETTER
+                if warn_first and level == EnforcementLevel.WARNING
+                else _decision(level, p.status, rng)
+            )
+            flag.status = FlagStatus.DECIDED
+            decisions.append(EnforcementDecision(
+                flag=flag, action=action, reason=DECISION_REASONS[action],
+                decided_by=p.lead, decided_agency_id=p.lead.agency_id or 0, decided_at=decide_at,
+            ))  # fmt: skip
+            if action in WARNING_ACTIONS:
+                warned_at.append(decide_at)
     EnforcementFlag.objects.bulk_create(flags)
+    EnforcementFlag.covers.through.objects.bulk_create(
+        EnforcementFlag.covers.through(enforcementflag_id=f.pk, appointment_id=a.pk)
+        for f, a in covers
+    )
     for decision in decisions:
         decision.flag_id = decision.flag.pk
     EnforcementDecision.objects.bulk_create(decisions)
