@@ -163,15 +163,15 @@ def test_an_offender_manager_refers_to_housing_and_to_an_ete_charity(cast, journ
     # Back to the offender manager: the partners' steps on the referral, the person's page
     # and the notices.
     journey.visit(f"/referrals/{to_housing}/")
-    timeline = page.locator("#timeline ~ table").inner_text()
+    timeline = page.locator("#timeline ~ .tandem-table-scroll > table").inner_text()
     for step in ("Acknowledged", "Accepted", "Started"):
         assert step in timeline
     assert housing.display_name in timeline
     assert page.get_by_text("Bidding on two flats this week").is_visible()
     journey.visit(f"/people/{pk}/")
-    rows = page.locator("#referrals ~ table").first.inner_text()
+    rows = page.locator("#referrals ~ .tandem-table-scroll > table").first.inner_text()
     assert rows.count("Started") >= 2 and "Into work" in rows and "Housing options" in rows
-    agencies = page.locator("#agencies ~ table").inner_text()
+    agencies = page.locator("#agencies ~ .tandem-table-scroll > table").inner_text()
     assert "Test Housing" in agencies and "Test Works" in agencies
     journey.visit("/notices/")
     assert page.get_by_text(f"Referral {to_housing} to Housing options acknowledged").is_visible()
