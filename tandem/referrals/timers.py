@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,12 +42,14 @@ class Timer:
 CustodyRuns = list[tuple[dt.date, dt.date | None]]
 
 
-def _custody_runs(person_ids: Iterable[int]) -> dict[int, CustodyRuns]:
-    """Each person's time in custody as unbroken runs (remand straight into a sentence is
-    one run), oldest first; an open run has no last day."""
+def _custody_runs(person_ids: Iterable[int], since: dt.date) -> dict[int, CustodyRuns]:
+    """Each person's time in custody from `since` as unbroken runs (remand straight into a
+    sentence is one run), oldest first; an open run has no last day. Spells over before
+    `since` (the earliest acceptance asked about) cannot hold a clock, so are not read."""
     runs: dict[int, CustodyRuns] = defaultdict(list)
     spells = (
         StatusEpisode.objects.filter(person_id__in=set(person_ids), kind__in=CUSTODY_KINDS)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
         .order_by("person_id", "start_date")
         .values_list("person_id", "start_date", "end_date")
     )
@@ -81,11 +83,15 @@ def timers_for(referrals: Iterable[Referral], on: dt.date) -> dict[int, Timer | 
     acknowledged, or accepted and waiting to be started."""
     referrals = list(referrals)
     accepted = {
-        r.pk: r.person_id
+        r.pk: (r.person_id, timezone.localdate(r.accepted_at))
         for r in referrals
         if r.state == ReferralState.ACCEPTED and r.accepted_at is not None
     }
-    runs = _custody_runs(accepted.values()) if accepted else {}
+    runs = (
+        _custody_runs((p for p, _ in accepted.values()), min(d for _, d in accepted.values()))
+        if accepted
+        else {}
+    )
     timers: dict[int, Timer | None] = {}
     for referral in referrals:
         timers[referral.pk] = None
@@ -94,8 +100,8 @@ def timers_for(referrals: Iterable[Referral], on: dt.date) -> dict[int, Timer | 
                 timezone.localdate(referral.sent_at), settings.REFERRALS_ACKNOWLEDGE_WORKING_DAYS
             )
             timers[referral.pk] = Timer("acknowledge", due, on > due)
-        elif referral.pk in accepted and referral.accepted_at is not None:
-            accepted_on = timezone.localdate(referral.accepted_at)
+        elif referral.pk in accepted:
+            accepted_on = accepted[referral.pk][1]
             begins = _start_clock_from(runs.get(referral.person_id, []), accepted_on, on)
             if begins is None:
                 timers[referral.pk] = Timer("start", None, False)

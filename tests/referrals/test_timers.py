@@ -150,6 +150,7 @@ def test_custody_spells_back_to_back_are_one_run(cast):
         start_date=dt.date(2025, 2, 2), end_date=dt.date(2025, 8, 1),
         establishment="HMP Test", sentence_months=12,
     )  # fmt: skip
-    assert _custody_runs([cast.person.pk])[cast.person.pk] == [
+    assert _custody_runs([cast.person.pk], dt.date(2024, 1, 1))[cast.person.pk] == [
         (dt.date(2025, 1, 1), dt.date(2025, 8, 1))
     ]
+    assert _custody_runs([cast.person.pk], dt.date(2025, 8, 2)) == {}  # over before then
